@@ -1,0 +1,96 @@
+/*
+ * utf8.c — strict UTF-8 validation, counting and cutting (see utf8.h).
+ *
+ * The validator follows the table of well-formed byte sequences in the
+ * Unicode Standard (chapter 3, table 3-7): the second byte's allowed range
+ * depends on the first byte, which is what rules out overlong forms,
+ * surrogates and code points above U+10FFFF.
+ */
+#include "base/utf8.h"
+
+/* Is c a continuation byte (10xxxxxx)? */
+static bool is_cont(unsigned char c)
+{
+	return (c & 0xC0) == 0x80;
+}
+
+bool utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+	while (i < n) {
+		unsigned char c = p[i];
+		if (c < 0x80) {
+			/* Why: a NUL inside text would cut it short in every C
+			 * string function downstream, hiding what follows. */
+			if (c == 0)
+				return false;
+			i++;
+			continue;
+		}
+		size_t len;
+		unsigned char lo = 0x80, hi = 0xBF; /* allowed range of byte 2 */
+		if (c >= 0xC2 && c <= 0xDF) {
+			len = 2;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			len = 3;
+			if (c == 0xE0)
+				lo = 0xA0; /* overlong below U+0800 */
+			else if (c == 0xED)
+				hi = 0x9F; /* surrogates U+D800..U+DFFF */
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			len = 4;
+			if (c == 0xF0)
+				lo = 0x90; /* overlong below U+10000 */
+			else if (c == 0xF4)
+				hi = 0x8F; /* above U+10FFFF */
+		} else {
+			return false; /* stray continuation, C0/C1 overlong, F5..FF */
+		}
+		if (n - i < len)
+			return false;
+		if (p[i + 1] < lo || p[i + 1] > hi)
+			return false;
+		for (size_t k = 2; k < len; k++)
+			if (!is_cont(p[i + k]))
+				return false;
+		i += len;
+	}
+	return true;
+}
+
+size_t utf8_count(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t count = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!is_cont(p[i]))
+			count++;
+	return count;
+}
+
+size_t utf8_truncate(const char *s, size_t n, size_t max_chars)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t chars = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!is_cont(p[i])) {
+			if (chars == max_chars)
+				return i;
+			chars++;
+		}
+	}
+	return n;
+}
+
+size_t utf8_cut_bytes(const char *s, size_t n, size_t max_bytes)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	if (n <= max_bytes)
+		return n;
+	/* Back up from the cut to the start of the sequence it falls in. */
+	size_t cut = max_bytes;
+	while (cut > 0 && is_cont(p[cut]))
+		cut--;
+	return cut;
+}

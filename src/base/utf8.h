@@ -1,0 +1,34 @@
+/*
+ * utf8.h — strict UTF-8 validation, counting and cutting.
+ *
+ * Everything the program takes in as text (paths, form fields, cookies,
+ * imported cells) is checked with utf8_valid() before it is stored or shown,
+ * so the rest of the code may assume well-formed UTF-8 without NUL bytes.
+ * The counting and cutting helpers are for display: a title shortened for a
+ * table cell must not end in half a character.
+ */
+#ifndef TZ_BASE_UTF8_H
+#define TZ_BASE_UTF8_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* True when the n bytes at s are well-formed UTF-8 (RFC 3629): no overlong
+ * forms, no surrogates (U+D800..U+DFFF), nothing above U+10FFFF, no
+ * truncated sequence and no NUL byte. An empty string is valid. */
+bool utf8_valid(const char *s, size_t n);
+
+/* Number of code points in the n bytes at s. Meant for valid text; on
+ * invalid input every byte that is not a continuation byte counts as one. */
+size_t utf8_count(const char *s, size_t n);
+
+/* Length in bytes of the longest prefix of the n bytes at s that holds at
+ * most max_chars code points: cut there to shorten text for display. */
+size_t utf8_truncate(const char *s, size_t n, size_t max_chars);
+
+/* Length in bytes of the longest prefix of the n bytes at s that is at most
+ * max_bytes long and does not end inside a multi-byte sequence: cut there to
+ * fit text into a fixed-size field. */
+size_t utf8_cut_bytes(const char *s, size_t n, size_t max_bytes);
+
+#endif

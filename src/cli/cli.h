@@ -1,0 +1,34 @@
+/*
+ * cli.h — the subcommands of the taizhang program and what they share:
+ * argument parsing into a config, opening and migrating the database.
+ */
+#ifndef TZ_CLI_CLI_H
+#define TZ_CLI_CLI_H
+
+#include "base/config.h"
+#include "store/db.h"
+
+/* Parse "--key value" and "--key=value" flags into cfg; positional
+ * arguments are collected into pos (at most maxpos). Flags named in
+ * `booleans` take no value ("1"). Returns the number of positionals, or -1
+ * after printing an error for a malformed command line. */
+int cli_parse(int argc, char **argv, config *cfg, const char *booleans, char **pos, int maxpos);
+
+/* Open the database named by --db (default ./taizhang.db) and bring its
+ * schema up to date; prints the error and returns NULL on failure. */
+db *cli_open_db(const config *cfg);
+
+/* Apply the password-hash cost from --pwhash / TAIZHANG_PWHASH
+ * ("interactive", the default, or "min" for tests). */
+void cli_apply_pwhash(const config *cfg);
+
+int cmd_serve(int argc, char **argv);
+int cmd_init(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_apikey(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+
+/* Run the HTTP server on an open database until SIGINT/SIGTERM. */
+int cli_serve_db(const config *cfg);
+
+#endif

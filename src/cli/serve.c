@@ -1,0 +1,162 @@
+/*
+ * serve.c — `taizhang serve` and `taizhang demo`: run the web server on a
+ * ledger until SIGINT or SIGTERM.
+ */
+#include "cli/cli.h"
+#include "demo/demo.h"
+#include "http/http.h"
+#include "web/app.h"
+#include "web/pages.h"
+#include "base/buf.h"
+#include "base/token.h"
+#include "base/util.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t stopping;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+static const char serve_usage[] =
+	"usage: taizhang serve [--db URL] [--listen HOST:PORT] [--threads N]\n"
+	"                      [--office-name NAME] [--base-url URL] [--max-photo-mb N]\n"
+	"Serve the ledger over HTTP (default 127.0.0.1:8080). Settings may also come\n"
+	"from taizhang.conf and TAIZHANG_* environment variables. Prints\n"
+	"\"taizhang: listening on http://HOST:PORT\" once it accepts connections.\n";
+
+static bool wants_help(int argc, char **argv, const char *text)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			fputs(text, stdout);
+			return true;
+		}
+	return false;
+}
+
+int cli_serve_db(const config *cfg)
+{
+	char *err = NULL;
+	const char *listen = config_get(cfg, "listen", "127.0.0.1:8080");
+	app settings = {
+		.office_name = config_get(cfg, "office-name", "taizhang 台账"),
+		.base_url = config_get(cfg, "base-url", NULL),
+		.max_photo = (size_t)config_int(cfg, "max-photo-mb", 5) * 1024 * 1024,
+		.session_ttl = (int)config_int(cfg, "session-hours", 12) * 3600,
+	};
+	http_config hc = {
+		.listen = listen,
+		.db_url = config_get(cfg, "db", "taizhang.db"),
+		.threads = (int)config_int(cfg, "threads", 4),
+		.max_body = settings.max_photo + 256 * 1024,
+		.routes = web_routes,
+		.nroutes = web_nroutes,
+		.app = &settings,
+	};
+	http_server *s = http_start(&hc, &err);
+	if (!s) {
+		fprintf(stderr, "taizhang: %s\n", err ? err : "cannot start the server");
+		free(err);
+		return 1;
+	}
+	char *base = NULL;
+	if (!settings.base_url) {
+		base = str_printf("http://%.*s:%d", (int)(strrchr(listen, ':') ? strrchr(listen, ':') - listen : 0),
+				  listen, http_port(s));
+		settings.base_url = base;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+	printf("taizhang: listening on %s\n", settings.base_url);
+	fflush(stdout);
+	while (!stopping)
+		pause();
+	http_stop(s);
+	free(base);
+	printf("taizhang: stopped\n");
+	return 0;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	if (wants_help(argc, argv, serve_usage))
+		return 0;
+	char *err = NULL, *pos[1];
+	config *cfg = config_load(NULL, &err);
+	int rc = 1;
+	db *d = NULL;
+	if (!cfg || cli_parse(argc, argv, cfg, NULL, pos, 0) < 0 || !(d = cli_open_db(cfg)))
+		goto done;
+	db_close(d); /* migrated; each server thread opens its own connection */
+	d = NULL;
+	rc = cli_serve_db(cfg);
+done:
+	if (err)
+		fprintf(stderr, "taizhang: %s\n", err);
+	free(err);
+	config_free(cfg);
+	return rc;
+}
+
+static const char demo_usage[] =
+	"usage: taizhang demo [--db PATH] [--listen HOST:PORT] [--seed N] [--matters N] [--no-serve]\n"
+	"Create a fresh demo ledger (default ./taizhang-demo.db; the file must not exist),\n"
+	"print the demo accounts and serve it (default 127.0.0.1:8080).\n";
+
+static int load_demo(db *d, void *ctx)
+{
+	void **x = ctx;
+	const config *cfg = x[0];
+	return demo_load(d, (unsigned)config_int(cfg, "seed", 2026),
+			 (int)config_int(cfg, "matters", 300), (int64_t)time(NULL), x[1]);
+}
+
+int cmd_demo(int argc, char **argv)
+{
+	if (wants_help(argc, argv, demo_usage))
+		return 0;
+	char *err = NULL, *pos[1];
+	config *cfg = config_load(NULL, &err);
+	buf accounts = BUF_INIT;
+	int rc = 1;
+	db *d = NULL;
+	if (!cfg || cli_parse(argc, argv, cfg, " no-serve ", pos, 0) < 0)
+		goto done;
+	const char *path = config_get(cfg, "db", "taizhang-demo.db");
+	config_set(cfg, "db", path);
+	if (access(path, F_OK) == 0) {
+		fprintf(stderr, "taizhang: %s already exists; the demo needs a fresh database\n", path);
+		goto done;
+	}
+	cli_apply_pwhash(cfg);
+	if (!(d = cli_open_db(cfg)))
+		goto done;
+	void *ctx[2] = {cfg, &accounts};
+	if (db_transact(d, load_demo, ctx) != 0) {
+		fprintf(stderr, "taizhang: loading the demo ledger failed\n");
+		goto done;
+	}
+	db_close(d);
+	d = NULL;
+	printf("taizhang: demo ledger in %s\n\n演示账号 (demo accounts):\n%s\n", path, buf_str(&accounts));
+	fflush(stdout);
+	rc = config_get(cfg, "no-serve", NULL) ? 0 : cli_serve_db(cfg);
+done:
+	if (err)
+		fprintf(stderr, "taizhang: %s\n", err);
+	free(err);
+	buf_free(&accounts);
+	db_close(d);
+	config_free(cfg);
+	return rc;
+}

@@ -1,0 +1,92 @@
+/*
+ * demo_int.h — what the three parts of the demo loader share: demo.c builds
+ * the reference data and the staff, demo_seed.c loads the matters named in
+ * the reports, demo_gen.c generates the rest. Not for other modules.
+ *
+ * All times are unix seconds; "days ago" count back from the day of `now`
+ * in Beijing time. Randomness comes only from the context's own PRNG, so a
+ * seed always gives the same ledger.
+ */
+#ifndef TZ_DEMO_DEMO_INT_H
+#define TZ_DEMO_DEMO_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/workday.h"
+#include "ledger/actor.h"
+#include "ledger/lifecycle.h"
+#include "ledger/matter.h"
+#include "store/db.h"
+
+#define DEMO_MAX_DEPTS 32
+#define DEMO_MAX_AREAS 48
+
+typedef struct demo_ctx {
+	db *d;
+	int64_t now;
+	uint64_t rng;          /* xorshift64* state, never 0 */
+	workday_cal *cal;      /* the built-in holiday calendar */
+	actor admin, leader, clerk[2];
+	/* departments by code, and the handler of each (user_id 0: none) */
+	const char *dept_code[DEMO_MAX_DEPTS];
+	int64_t dept_id[DEMO_MAX_DEPTS];
+	actor handler[DEMO_MAX_DEPTS];
+	int ndepts;
+	const char *area_code[DEMO_MAX_AREAS];
+	int64_t area_id[DEMO_MAX_AREAS];
+	int nareas;
+	int failures; /* ledger calls that failed (logged) */
+} demo_ctx;
+
+/* --- randomness (xorshift64*) --------------------------------------------- */
+uint64_t demo_rand(demo_ctx *c);
+/* A number from lo to hi inclusive. */
+int demo_range(demo_ctx *c, int lo, int hi);
+/* True with the given chance in percent. */
+bool demo_chance(demo_ctx *c, int percent);
+
+/* --- reference data ------------------------------------------------------- */
+/* Ids by code; 0 when unknown. */
+int64_t demo_dept(demo_ctx *c, const char *code);
+int64_t demo_area(demo_ctx *c, const char *code);
+int64_t demo_category(demo_ctx *c, const char *code);
+/* The handler of a department, or the leader when it has none. */
+const actor *demo_handler(demo_ctx *c, int64_t dept_id);
+/* One of the two clerks, alternating by n. */
+const actor *demo_clerk(demo_ctx *c, unsigned n);
+
+/* --- time ------------------------------------------------------------------ */
+/* 00:00 Beijing time of a date. */
+int64_t demo_day_start(tz_date day);
+/* The Beijing date of an instant. */
+tz_date demo_date_of(int64_t t);
+/* The latest working day `ago` days before today (today counts as 0), at
+ * `minute` minutes after midnight. */
+int64_t demo_workday_at(demo_ctx *c, int ago, int minute);
+/* An office time `lo`..`hi` minutes after t: moved to the next working
+ * day's morning when it falls outside 8:30-17:30 on a working day. */
+int64_t demo_office_after(demo_ctx *c, int64_t t, int lo, int hi);
+/* The date `days` calendar days after the day of t, as YYYY-MM-DD. */
+void demo_date_plus(int64_t t, int days, char out[11]);
+
+/* --- ledger calls that log and count failures ------------------------------ */
+int demo_submit(demo_ctx *c, const actor *who, const submission *s, int64_t at,
+		char number[32]);
+int demo_act(demo_ctx *c, const actor *who, const char *number, const action_input *in,
+	     int64_t at);
+/* The matter's current deadline (or "" when none). */
+void demo_deadline(demo_ctx *c, const char *number, char out[11]);
+/* Ask for and grant an extension to at least `days` calendar days after t
+ * and after the current deadline: handler at t, leader a little later.
+ * Returns the time of the grant (or 0 on failure). */
+int64_t demo_extend(demo_ctx *c, const char *number, int64_t dept_id, int64_t t, int days,
+		    const char *reason, const char *approval);
+
+/* --- the two loaders ------------------------------------------------------- */
+/* The matters named in the seed reports. Returns 0 or -1. */
+int demo_seed_load(demo_ctx *c);
+/* `n` generated matters over the last 90 days. Returns 0 or -1. */
+int demo_gen_load(demo_ctx *c, int n);
+
+#endif

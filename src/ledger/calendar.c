@@ -1,0 +1,87 @@
+/*
+ * calendar.c — deadlines on this ledger's working-day calendar: the
+ * built-in State Council schedules (base/workday.c) overlaid with the
+ * office's own edits from the calendar_days table.
+ */
+#include "ledger/calendar.h"
+#include "ledger/ledger.h"
+#include "base/util.h"
+#include "base/workday.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+void ledger_today(int64_t now, char out[11])
+{
+	tz_date t = workday_today_shanghai((time_t)now);
+	workday_date_format(t, out);
+}
+
+bool calendar_date_valid(const char *date)
+{
+	tz_date t;
+	return workday_date_parse(date, &t);
+}
+
+int64_t calendar_day_start(const char *date)
+{
+	tz_date t;
+	if (!workday_date_parse(date, &t))
+		return 0;
+	/* Days since 1970-01-01, then back 8 hours to Shanghai midnight. */
+	int days = workday_date_diff((tz_date){1970, 1, 1}, t);
+	return (int64_t)days * 86400 - 8 * 3600;
+}
+
+/* The built-in calendar with this ledger's overrides applied. Caller frees
+ * with workday_cal_free. */
+static workday_cal *calendar_load(db *d)
+{
+	workday_cal *cal = workday_cal_new_builtin();
+	db_stmt *q = db_query(d, "SELECT day, kind, name FROM calendar_days", "");
+	while (db_step(q) == DB_ROW) {
+		tz_date t;
+		workday_kind k;
+		if (workday_date_parse(db_text(q, 0), &t) && workday_kind_parse(db_text(q, 1), &k))
+			workday_cal_set(cal, t, k, db_text(q, 2));
+	}
+	db_done(q);
+	return cal;
+}
+
+int calendar_deadline(db *d, const char *from, int days, char out[11])
+{
+	tz_date start, due;
+	if (!workday_date_parse(from, &start) || days < 0)
+		return LEDGER_INVALID;
+	workday_cal *cal = calendar_load(d);
+	bool ok = workday_add(cal, start, days, &due);
+	workday_cal_free(cal);
+	if (!ok)
+		return LEDGER_INVALID;
+	workday_date_format(due, out);
+	return LEDGER_OK;
+}
+
+int calendar_set_day(db *d, const char *date, const char *kind, const char *name, char **msg)
+{
+	workday_kind k;
+	if (!calendar_date_valid(date)) {
+		*msg = xstrdup("日期格式应为 YYYY-MM-DD");
+		return LEDGER_INVALID;
+	}
+	if (kind && strcmp(kind, "clear") == 0)
+		return db_exec(d, "DELETE FROM calendar_days WHERE day = ?", "t", date) == DB_DONE
+			       ? LEDGER_OK
+			       : LEDGER_ERROR;
+	if (!workday_kind_parse(kind, &k)) {
+		*msg = xstrdup("类型应为节假日或调休上班");
+		return LEDGER_INVALID;
+	}
+	int r = db_exec(d,
+			"INSERT INTO calendar_days(day, kind, name) VALUES (?, ?, ?)"
+			" ON CONFLICT(day) DO UPDATE SET kind = excluded.kind, name = excluded.name",
+			"ttt", date, kind, name ? name : "");
+	return r == DB_DONE ? LEDGER_OK : LEDGER_ERROR;
+}

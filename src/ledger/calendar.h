@@ -1,0 +1,32 @@
+/*
+ * calendar.h — the ledger's working-day calendar: the built-in holiday
+ * schedules (base/workday) plus the office's own edits (table
+ * calendar_days), used for deadlines and overdue flags.
+ */
+#ifndef TZ_LEDGER_CALENDAR_H
+#define TZ_LEDGER_CALENDAR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store/db.h"
+
+/* Today's date in Asia/Shanghai (UTC+8) for a unix time, as YYYY-MM-DD. */
+void ledger_today(int64_t now, char out[11]);
+
+/* The date `days` working days after `from` (YYYY-MM-DD) on this ledger's
+ * calendar, written to out. Returns LEDGER_OK, or LEDGER_INVALID for a bad
+ * date. */
+int calendar_deadline(db *d, const char *from, int days, char out[11]);
+
+/* Is `date` a well-formed, real calendar date YYYY-MM-DD? */
+bool calendar_date_valid(const char *date);
+
+/* The unix time of 00:00 Asia/Shanghai on a valid date (0 if invalid). */
+int64_t calendar_day_start(const char *date);
+
+/* Record an office's override: kind "holiday" or "workday" (调休), or
+ * "clear" to remove the override. */
+int calendar_set_day(db *d, const char *date, const char *kind, const char *name, char **msg);
+
+#endif

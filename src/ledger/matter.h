@@ -1,0 +1,168 @@
+/*
+ * matter.h — matters (事项), the rows of the ledger: submission, loading,
+ * finding with filters, and the counts behind the dashboard.
+ * State changes after submission go through lifecycle.h.
+ */
+#ifndef TZ_LEDGER_MATTER_H
+#define TZ_LEDGER_MATTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ledger/actor.h"
+#include "store/db.h"
+
+enum matter_status {
+	ST_SUBMITTED,   /* 待受理 */
+	ST_ACCEPTED,    /* 已受理 */
+	ST_REJECTED,    /* 不予受理 */
+	ST_ASSIGNED,    /* 已派单 */
+	ST_IN_PROGRESS, /* 办理中 */
+	ST_RESOLVED,    /* 已办结 */
+	ST_CLOSED,      /* 已销号 */
+	ST_RETURNED,    /* 已退单 */
+	ST_REOPENED,    /* 重办 */
+	ST_MERGED,      /* 已合并 */
+	ST_COUNT
+};
+
+/* "submitted" ... and back; -1 for an unknown name. */
+const char *status_name(int st);
+int status_from_name(const char *name);
+/* Chinese label: 待受理 ... */
+const char *status_label(int st);
+/* Still to be handled (not resolved, closed, rejected or merged)? */
+bool status_is_open(int st);
+
+/* Kinds of matter and their labels: request 诉求, wish 微心愿, petition 信访,
+ * inspection 检视问题, project 实事项目. */
+const char *kind_label(const char *kind);
+bool kind_valid(const char *kind);
+/* Subkinds of requests: 咨询 求助 投诉 举报 建议 (stored in Chinese). */
+bool subkind_valid(const char *subkind);
+/* Channels: web kiosk hotline box visit petition inspection app. */
+const char *channel_label(const char *channel);
+bool channel_valid(const char *channel);
+/* Ratings: satisfied 满意, basic 基本满意, dissatisfied 不满意. */
+const char *rating_label(const char *rating);
+bool rating_valid(const char *rating);
+
+typedef struct matter {
+	int64_t id;
+	char *number; /* TZ-2026-000123 */
+	char *kind, *subkind;
+	int64_t category_id;
+	char *category_name;
+	char *title, *description;
+	int64_t area_id;
+	char *area_name, *address;
+	bool has_point;
+	double lat, lon;
+	char *channel;
+	char *submitter_name, *submitter_phone, *submitter_kind; /* personal */
+	int64_t department_id;
+	char *department_name;
+	int64_t assignee_id;
+	char *assignee_name;
+	char *deadline, *respond_by; /* YYYY-MM-DD or NULL */
+	int priority;
+	bool is_public;
+	int status;
+	char *result, *reason, *rating, *rating_note;
+	int64_t merged_into;
+	char *merged_into_number;
+	int extensions;
+	char *extension_request;
+	int64_t version;
+	int64_t created_at, updated_at, responded_at, resolved_at, closed_at;
+	bool overdue; /* open and past its deadline (computed on load) */
+} matter;
+
+void matter_clear(matter *m);
+
+/* Load by number (or by id when number is NULL). Personal fields are
+ * blanked unless actor_sees_personal(who). LEDGER_NOT_FOUND when absent;
+ * when public_only, private matters are not found either. */
+int matter_load(db *d, const actor *who, const char *number, int64_t id, bool public_only,
+		const char *today, matter *out);
+
+typedef struct submission {
+	const char *kind, *subkind;
+	int64_t category_id, area_id;
+	const char *title, *description, *address;
+	bool has_point;
+	double lat, lon;
+	const char *channel;
+	const char *submitter_name, *submitter_phone, *submitter_kind;
+	bool is_public;
+	int priority;
+	/* optional photo, already type-checked by the caller or not: checked again */
+	const void *photo;
+	size_t photo_len;
+	const char *photo_name;
+} submission;
+
+/* Hand in a new matter (status submitted) with its first event, in one
+ * transaction. Fills number_out (TZ-YYYY-NNNNNN) and secret_out (the
+ * resident's 查询码, shown once; only its hash is stored). who may be an
+ * anonymous resident, a clerk entering on someone's behalf (代录) or an app.
+ * LEDGER_INVALID with a Chinese *msg on bad input. */
+int matter_submit(db *d, const actor *who, const submission *s, int64_t now,
+		  char number_out[32], char secret_out[16], char **msg);
+
+/* Check a resident's 查询码 against the matter's. */
+bool matter_secret_ok(db *d, const char *number, const char *secret);
+
+typedef struct matter_filter {
+	const char *kind, *subkind;
+	int status;          /* -1 for any */
+	bool open_only;      /* status_is_open */
+	bool overdue_only;
+	bool public_only;    /* public matters only (the board) */
+	int64_t category_id, area_id, department_id, assignee_id;
+	const char *q;       /* plain substring in title/description/number */
+	const char *from, *to; /* created between these dates (inclusive) */
+	int offset, limit;   /* limit 0: 50; capped at 500 */
+} matter_filter;
+
+/* A filter with everything "any". */
+matter_filter matter_filter_any(void);
+
+typedef struct matter_list {
+	matter *items;
+	size_t n;
+	int64_t total; /* rows matching, ignoring offset/limit */
+} matter_list;
+
+/* Find matters, newest first (overdue lists: oldest deadline first). */
+int matter_find(db *d, const actor *who, const matter_filter *f, const char *today,
+		matter_list *out);
+void matter_list_free(matter_list *l);
+
+/* Counts for the dashboard. */
+typedef struct status_count {
+	int64_t department_id; /* 0 for the total row */
+	char *department_name;
+	int64_t by_status[ST_COUNT];
+	int64_t overdue;
+} status_count;
+int matter_counts(db *d, const char *today, status_count **out, size_t *n);
+void status_counts_free(status_count *v, size_t n);
+
+/* Attachments (photos). */
+typedef struct attachment {
+	int64_t id, matter_id;
+	char *filename, *content_type;
+	size_t size;
+	bool is_public;
+} attachment;
+int attachment_list(db *d, int64_t matter_id, bool public_only, attachment **out, size_t *n);
+void attachment_list_free(attachment *v, size_t n);
+/* Load the bytes of one attachment into *data (caller frees). */
+int attachment_load(db *d, int64_t id, attachment *meta, void **data);
+/* The content type of an image by its magic bytes (image/jpeg, image/png,
+ * image/webp, image/gif), or NULL if it is none of those. */
+const char *image_type_sniff(const void *p, size_t n);
+
+#endif

@@ -1,0 +1,14 @@
+/*
+ * matter_row.h — private to ledger/: the SELECT that reads whole matter
+ * rows (matter.c) and the function that turns one row into a struct, shared
+ * by loading and finding.
+ */
+#ifndef TZ_LEDGER_MATTER_ROW_H
+#define TZ_LEDGER_MATTER_ROW_H
+
+#include "ledger/matter.h"
+
+extern const char matter_select_sql[];
+void matter_row_read(db_stmt *q, const actor *who, const char *today, matter *m);
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * main.c — the taizhang program: a CLI whose subcommands live in cli/.
+ */
+#include "cli/cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char usage[] =
+	"taizhang — 台账: the ledger of \"我为群众办实事\" (requests, wishes, complaints,\n"
+	"their handling, public disclosure and closing).\n"
+	"\n"
+	"usage: taizhang COMMAND [--db URL] [options]\n"
+	"\n"
+	"commands:\n"
+	"  serve     run the web server          (taizhang serve --db URL --listen HOST:PORT)\n"
+	"  init      create an empty ledger      (taizhang init --db URL)\n"
+	"  user      manage staff accounts       (taizhang user add NAME --role ROLE [--department CODE])\n"
+	"  apikey    manage API keys             (taizhang apikey add NAME --role ROLE [--department CODE])\n"
+	"  demo      load the demo ledger into a fresh database and serve it\n"
+	"\n"
+	"Every command takes --help. URL is a SQLite file path (default ./taizhang.db).\n"
+	"Settings come from taizhang.conf, TAIZHANG_* environment variables and flags.\n";
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*run)(int, char **);
+	} commands[] = {
+		{"serve", cmd_serve}, {"init", cmd_init}, {"user", cmd_user},
+		{"apikey", cmd_apikey}, {"demo", cmd_demo},
+	};
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		fputs(usage, argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "taizhang: unknown command '%s'\n\n%s", argv[1], usage);
+	return 2;
+}

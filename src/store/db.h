@@ -1,0 +1,122 @@
+/*
+ * db.h — the one small database API. Only store/ talks to a database client
+ * library; everything above uses these calls.
+ *
+ * SQL is written once, in portable form, with `?` placeholders and bound
+ * parameters only: never build SQL from data. The backend adapts
+ * placeholders and the few dialect differences. Use `INSERT ... RETURNING id`
+ * to learn a new row's id.
+ *
+ * Statements are cached per connection by their SQL text, so a hot query is
+ * prepared once. The usual shape is:
+ *
+ *     db_stmt *q = db_query(d, "SELECT name FROM departments WHERE id = ?", "i", id);
+ *     while (db_step(q) == DB_ROW)
+ *         use(db_text(q, 0));
+ *     db_done(q);
+ *
+ * Binding formats (one letter per `?`): 'i' int64_t, 't' const char * (NULL
+ * binds NULL), 'd' double, 'n' nothing bound (NULL), 'b' const void * then
+ * size_t (a blob), 'z' int64_t where 0 binds NULL (optional ids).
+ * Integers are read as int64_t: cast every int argument, e.g. (int64_t)n.
+ *
+ * Connections are not shared between threads: each thread opens its own.
+ */
+#ifndef TZ_STORE_DB_H
+#define TZ_STORE_DB_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct db db;
+typedef struct db_stmt db_stmt;
+
+enum db_result {
+	DB_ROW = 1,         /* a row is ready */
+	DB_DONE = 0,        /* finished without (more) rows */
+	/* Negative and apart from the ledger's result codes, so a transaction
+	 * function can return either and the caller can tell them apart. */
+	DB_ERROR = -101,      /* a bug or a failed database: logged already */
+	DB_BUSY = -102,       /* lock conflict or serialization failure: retry */
+	DB_CONSTRAINT = -103, /* a UNIQUE/CHECK/FOREIGN KEY/trigger refused it */
+};
+
+/* Open the database named by url: a SQLite path (default ./taizhang.db),
+ * "sqlite:PATH" or (later) "postgresql://...". On failure returns NULL and
+ * sets *err to a message the caller frees. */
+db *db_open(const char *url, char **err);
+void db_close(db *d);
+
+/* Bring the schema up to date (numbered migrations). Returns 0 or -1. */
+int db_migrate(db *d);
+/* The schema version in force (0 for an empty database). */
+int db_schema_version(db *d);
+
+/* Prepare (or fetch from the cache) and bind. Returns NULL only on a bug
+ * (bad SQL, wrong bind count), logged with the caller's file and line. */
+db_stmt *db_query_at(db *d, const char *file, int line, const char *sql,
+		     const char *fmt, ...);
+#define db_query(d, sql, ...) db_query_at((d), __FILE__, __LINE__, (sql), __VA_ARGS__)
+
+/* The same with an array of arguments, for queries whose conditions are
+ * assembled from literal fragments (filters). type is one of the letters
+ * above except 'b'. */
+typedef struct db_arg {
+	char type;
+	int64_t i;
+	double d;
+	const char *t;
+} db_arg;
+db_stmt *db_query_args_at(db *d, const char *file, int line, const char *sql,
+			  const db_arg *args, int nargs);
+#define db_query_args(d, sql, args, n) db_query_args_at((d), __FILE__, __LINE__, (sql), (args), (n))
+
+/* Advance; returns an enum db_result. Safe on NULL (DB_ERROR). */
+int db_step(db_stmt *q);
+/* Finish with a statement: reset it and return it to the cache. NULL-safe. */
+void db_done(db_stmt *q);
+
+/* Columns of the current row (0-based). Text stays valid until the next
+ * db_step or db_done; NULL columns give NULL / 0. */
+int64_t db_int(db_stmt *q, int col);
+double db_double(db_stmt *q, int col);
+const char *db_text(db_stmt *q, int col);
+const void *db_blob(db_stmt *q, int col, size_t *len);
+bool db_is_null(db_stmt *q, int col);
+/* Copy of a text column (NULL stays NULL); caller frees. */
+char *db_text_dup(db_stmt *q, int col);
+
+/* Run a statement that returns no rows. Returns DB_DONE (0) or a negative
+ * db_result. */
+int db_exec_at(db *d, const char *file, int line, const char *sql, const char *fmt, ...);
+#define db_exec(d, sql, ...) db_exec_at((d), __FILE__, __LINE__, (sql), __VA_ARGS__)
+/* Rows changed by the last statement on this connection. */
+int64_t db_changes(db *d);
+/* First column of the first row as an integer, or `dflt` when no row. */
+int64_t db_int_at(db *d, const char *file, int line, int64_t dflt, const char *sql,
+		  const char *fmt, ...);
+#define db_scalar(d, dflt, sql, ...) db_int_at((d), __FILE__, __LINE__, (dflt), (sql), __VA_ARGS__)
+
+/*
+ * Transactions. db_transact() runs fn inside one write transaction and
+ * commits when fn returns >= 0; when fn returns < 0 it rolls back and returns
+ * that value. When the database reports DB_BUSY (from fn's statements or the
+ * commit), the whole transaction is rolled back and fn runs again, a bounded
+ * number of times, so fn must not keep side effects outside the database
+ * between tries. Every write goes through here.
+ */
+typedef int (*db_tx_fn)(db *d, void *ctx);
+int db_transact(db *d, db_tx_fn fn, void *ctx);
+/* True while a transaction is open (after each request the server asserts
+ * that none is). */
+bool db_in_transaction(db *d);
+/* Roll back a transaction left open by a bug (the server calls this after a
+ * request that forgot to finish one, and logs it). */
+void db_rollback_open(db *d);
+
+/* Name of the backend: "sqlite" or "postgresql". */
+const char *db_backend(db *d);
+
+#endif

@@ -1,0 +1,186 @@
+/*
+ * schema.c — the one commented schema, as numbered migrations.
+ *
+ * A migration never changes once released: add a new one. db_migrate() runs
+ * the ones above `schema_version` in order, each in its own transaction.
+ *
+ * Conventions: ids are INTEGER PRIMARY KEY; instants are unix seconds
+ * (INTEGER, UTC); civil dates (deadlines, holidays) are TEXT 'YYYY-MM-DD';
+ * booleans are INTEGER 0/1. Residents' personal data lives only in the
+ * submitter_* columns of matters and is never selected for a public view.
+ */
+#include "store/schema.h"
+
+static const char v1[] =
+	/* Responsible units (责任单位): offices, bureaus, villages' committees. */
+	"CREATE TABLE departments ("
+	"  id INTEGER PRIMARY KEY,"
+	"  code TEXT NOT NULL UNIQUE,"          /* short stable code, e.g. 'zjb' */
+	"  name TEXT NOT NULL,"                 /* 住房和城乡建设局 */
+	"  phone TEXT,"                         /* the office's public phone */
+	"  active INTEGER NOT NULL DEFAULT 1,"
+	"  sort INTEGER NOT NULL DEFAULT 0);"
+
+	/* Areas: streets, villages, communities, estates (nested). */
+	"CREATE TABLE areas ("
+	"  id INTEGER PRIMARY KEY,"
+	"  code TEXT NOT NULL UNIQUE,"
+	"  name TEXT NOT NULL,"
+	"  kind TEXT NOT NULL DEFAULT 'community'," /* street|village|community|estate|zone */
+	"  parent_id INTEGER REFERENCES areas(id),"
+	"  active INTEGER NOT NULL DEFAULT 1,"
+	"  sort INTEGER NOT NULL DEFAULT 0);"
+
+	/* Categories (services in Open311) with default deadlines in working days. */
+	"CREATE TABLE categories ("
+	"  id INTEGER PRIMARY KEY,"
+	"  code TEXT NOT NULL UNIQUE,"
+	"  name TEXT NOT NULL,"
+	"  group_name TEXT NOT NULL DEFAULT '',"
+	"  keywords TEXT NOT NULL DEFAULT '',"
+	"  respond_days INTEGER NOT NULL DEFAULT 1 CHECK (respond_days >= 0),"
+	"  resolve_days INTEGER NOT NULL DEFAULT 15 CHECK (resolve_days >= 1),"
+	"  department_id INTEGER REFERENCES departments(id)," /* usual lead department */
+	"  active INTEGER NOT NULL DEFAULT 1,"
+	"  sort INTEGER NOT NULL DEFAULT 0);"
+
+	/* Staff accounts. password_hash is argon2id (libsodium's string form). */
+	"CREATE TABLE users ("
+	"  id INTEGER PRIMARY KEY,"
+	"  login TEXT NOT NULL UNIQUE,"
+	"  name TEXT NOT NULL,"
+	"  role TEXT NOT NULL CHECK (role IN ('admin','leader','clerk','handler','observer')),"
+	"  department_id INTEGER REFERENCES departments(id),"
+	"  phone TEXT,"
+	"  password_hash TEXT NOT NULL,"
+	"  active INTEGER NOT NULL DEFAULT 1,"
+	"  created_at INTEGER NOT NULL,"
+	"  CHECK (role <> 'handler' OR department_id IS NOT NULL));"
+
+	/* API keys; only the hash of a key is kept. */
+	"CREATE TABLE api_keys ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  key_hash TEXT NOT NULL UNIQUE,"
+	"  role TEXT NOT NULL CHECK (role IN ('admin','leader','clerk','handler','observer','app')),"
+	"  department_id INTEGER REFERENCES departments(id),"
+	"  created_at INTEGER NOT NULL,"
+	"  revoked_at INTEGER);"
+
+	/* Server-side sessions: id is a hash of the cookie's token. */
+	"CREATE TABLE sessions ("
+	"  id TEXT PRIMARY KEY,"
+	"  user_id INTEGER NOT NULL REFERENCES users(id),"
+	"  csrf TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL);"
+	"CREATE INDEX sessions_expiry ON sessions(expires_at);"
+
+	/* Failed logins, for throttling (per login and per address). */
+	"CREATE TABLE login_failures ("
+	"  id INTEGER PRIMARY KEY,"
+	"  login TEXT NOT NULL,"
+	"  remote TEXT NOT NULL,"
+	"  at INTEGER NOT NULL);"
+	"CREATE INDEX login_failures_login ON login_failures(login, at);"
+	"CREATE INDEX login_failures_remote ON login_failures(remote, at);"
+
+	/* Overrides of the Mon-Fri working week: public holidays and 调休 days. */
+	"CREATE TABLE calendar_days ("
+	"  day TEXT PRIMARY KEY,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('holiday','workday')),"
+	"  name TEXT NOT NULL DEFAULT '');"
+
+	/* Per-year sequence for matter numbers TZ-YYYY-NNNNNN. */
+	"CREATE TABLE counters ("
+	"  name TEXT PRIMARY KEY,"
+	"  value INTEGER NOT NULL);"
+
+	/* The ledger: one row per matter, its current state. */
+	"CREATE TABLE matters ("
+	"  id INTEGER PRIMARY KEY,"
+	"  number TEXT NOT NULL UNIQUE,"            /* TZ-2026-000123 */
+	"  secret TEXT NOT NULL,"                   /* resident's 查询码 (hash) */
+	"  kind TEXT NOT NULL,"                     /* request|wish|petition|inspection|project */
+	"  subkind TEXT NOT NULL DEFAULT '',"       /* 咨询/求助/投诉/举报/建议 for requests */
+	"  category_id INTEGER REFERENCES categories(id),"
+	"  title TEXT NOT NULL,"
+	"  description TEXT NOT NULL DEFAULT '',"
+	"  area_id INTEGER REFERENCES areas(id),"
+	"  address TEXT NOT NULL DEFAULT '',"
+	"  lat REAL, lon REAL,"
+	"  channel TEXT NOT NULL,"                  /* web|kiosk|hotline|box|visit|petition|inspection|app */
+	"  submitter_name TEXT NOT NULL DEFAULT ''," /* personal: never public */
+	"  submitter_phone TEXT NOT NULL DEFAULT ''," /* personal: never public */
+	"  submitter_kind TEXT NOT NULL DEFAULT 'resident'," /* resident|enterprise */
+	"  department_id INTEGER REFERENCES departments(id)," /* lead (主办) */
+	"  assignee_id INTEGER REFERENCES users(id)," /* responsible person */
+	"  deadline TEXT,"                          /* resolve by, YYYY-MM-DD */
+	"  respond_by TEXT,"                        /* first response by */
+	"  priority INTEGER NOT NULL DEFAULT 0,"    /* 0 normal, 1 urgent */
+	"  public INTEGER NOT NULL DEFAULT 1,"
+	"  status TEXT NOT NULL,"
+	"  result TEXT NOT NULL DEFAULT '',"
+	"  reason TEXT NOT NULL DEFAULT '',"        /* rejection/return/reopen reason */
+	"  rating TEXT,"                            /* satisfied|basic|dissatisfied */
+	"  rating_note TEXT NOT NULL DEFAULT '',"
+	"  merged_into INTEGER REFERENCES matters(id),"
+	"  extensions INTEGER NOT NULL DEFAULT 0,"
+	"  extension_request TEXT,"                 /* requested new deadline */
+	"  version INTEGER NOT NULL DEFAULT 1,"     /* optimistic concurrency */
+	"  created_by INTEGER REFERENCES users(id),"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  responded_at INTEGER,"                   /* first acceptance or contact */
+	"  resolved_at INTEGER,"
+	"  closed_at INTEGER);"
+	"CREATE INDEX matters_status ON matters(status, deadline);"
+	"CREATE INDEX matters_department ON matters(department_id, status);"
+	"CREATE INDEX matters_created ON matters(created_at);"
+	"CREATE INDEX matters_public ON matters(public, status, id);"
+
+	/* Co-handling departments (协办). */
+	"CREATE TABLE matter_codepartments ("
+	"  matter_id INTEGER NOT NULL REFERENCES matters(id),"
+	"  department_id INTEGER NOT NULL REFERENCES departments(id),"
+	"  PRIMARY KEY (matter_id, department_id));"
+
+	/* The append-only event log: every transition and note. */
+	"CREATE TABLE events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  matter_id INTEGER NOT NULL REFERENCES matters(id),"
+	"  at INTEGER NOT NULL,"
+	"  actor_id INTEGER REFERENCES users(id),"
+	"  actor_label TEXT NOT NULL,"              /* 'clerk 王芳', '群众', an app's name */
+	"  action TEXT NOT NULL,"
+	"  from_status TEXT,"
+	"  to_status TEXT NOT NULL,"
+	"  note TEXT NOT NULL DEFAULT '',"
+	"  public INTEGER NOT NULL DEFAULT 1,"       /* shown on the public timeline */
+	"  data TEXT NOT NULL DEFAULT '{}');"       /* JSON details (department, deadline, ...) */
+	"CREATE INDEX events_matter ON events(matter_id, id);"
+	"CREATE INDEX events_at ON events(at);"
+	/* Why: the audit log must be append-only; the database itself
+	 * refuses to change or remove a written event. */
+	"CREATE TRIGGER events_no_update BEFORE UPDATE ON events"
+	"  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
+	"CREATE TRIGGER events_no_delete BEFORE DELETE ON events"
+	"  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
+
+	/* Photos and files. Content is checked by magic bytes on upload. */
+	"CREATE TABLE attachments ("
+	"  id INTEGER PRIMARY KEY,"
+	"  matter_id INTEGER NOT NULL REFERENCES matters(id),"
+	"  event_id INTEGER REFERENCES events(id),"
+	"  filename TEXT NOT NULL,"
+	"  content_type TEXT NOT NULL,"
+	"  size INTEGER NOT NULL,"
+	"  data BLOB NOT NULL,"
+	"  public INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE INDEX attachments_matter ON attachments(matter_id);";
+
+const migration schema_migrations[] = {
+	{1, "ledger core", v1},
+};
+const int schema_nmigrations = sizeof schema_migrations / sizeof schema_migrations[0];

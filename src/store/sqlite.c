@@ -1,0 +1,417 @@
+/*
+ * sqlite.c — the SQLite backend of db.h.
+ *
+ * Settings: WAL journal, synchronous=FULL (an acknowledged write survives a
+ * power cut), foreign keys on, a busy timeout. Statements are cached per
+ * connection keyed by their SQL text and prepared once (SQLITE_PREPARE_PERSISTENT).
+ * Writes run in BEGIN IMMEDIATE transactions, so a conflict shows up at BEGIN
+ * (busy, retried) rather than as a deadlock in the middle.
+ */
+#include "store/db.h"
+#include "store/schema.h"
+#include "base/buf.h"
+#include "base/util.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CACHE_SLOTS 256
+
+struct db_stmt {
+	db *owner;
+	sqlite3_stmt *st;
+	const char *sql; /* the caller's literal; compared by pointer, then text */
+	bool busy;       /* handed out and not yet db_done()'d */
+	bool cached;
+};
+
+struct db {
+	sqlite3 *conn;
+	int tx_depth;
+	bool tx_failed_busy; /* a statement inside the transaction hit BUSY */
+	db_stmt *cache[CACHE_SLOTS];
+	int ncache;
+};
+
+static const char *sqlite_path(const char *url)
+{
+	if (str_empty(url))
+		return "taizhang.db";
+	if (strncmp(url, "sqlite:", 7) == 0)
+		return url + 7;
+	if (strncmp(url, "file:", 5) == 0)
+		return url;
+	return url;
+}
+
+db *db_open(const char *url, char **err)
+{
+	if (url && (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)) {
+		*err = xstrdup("this build has no PostgreSQL backend yet");
+		return NULL;
+	}
+	sqlite3 *c = NULL;
+	int rc = sqlite3_open_v2(sqlite_path(url), &c,
+				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI |
+					 SQLITE_OPEN_NOMUTEX,
+				 NULL);
+	if (rc != SQLITE_OK) {
+		*err = str_printf("cannot open database %s: %s", sqlite_path(url),
+				  c ? sqlite3_errmsg(c) : sqlite3_errstr(rc));
+		sqlite3_close(c);
+		return NULL;
+	}
+	sqlite3_busy_timeout(c, 5000);
+	sqlite3_extended_result_codes(c, 1);
+	const char *pragmas = "PRAGMA journal_mode=WAL;"
+			      "PRAGMA synchronous=FULL;"
+			      "PRAGMA foreign_keys=ON;"
+			      "PRAGMA temp_store=MEMORY;";
+	char *msg = NULL;
+	if (sqlite3_exec(c, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
+		*err = str_printf("cannot configure database: %s", msg ? msg : "?");
+		sqlite3_free(msg);
+		sqlite3_close(c);
+		return NULL;
+	}
+	db *d = xcalloc(1, sizeof *d);
+	d->conn = c;
+	return d;
+}
+
+void db_close(db *d)
+{
+	if (!d)
+		return;
+	for (int i = 0; i < d->ncache; i++) {
+		sqlite3_finalize(d->cache[i]->st);
+		free(d->cache[i]);
+	}
+	sqlite3_close(d->conn);
+	free(d);
+}
+
+const char *db_backend(db *d)
+{
+	(void)d;
+	return "sqlite";
+}
+
+static int map_rc(db *d, int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_ROW: return DB_ROW;
+	case SQLITE_OK:
+	case SQLITE_DONE: return DB_DONE;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		if (d->tx_depth)
+			d->tx_failed_busy = true;
+		return DB_BUSY;
+	case SQLITE_CONSTRAINT: return DB_CONSTRAINT;
+	default: return DB_ERROR;
+	}
+}
+
+static db_stmt *stmt_get(db *d, const char *file, int line, const char *sql)
+{
+	for (int i = 0; i < d->ncache; i++) {
+		db_stmt *q = d->cache[i];
+		if (!q->busy && (q->sql == sql || strcmp(q->sql, sql) == 0)) {
+			q->busy = true;
+			return q;
+		}
+	}
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v3(d->conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+	if (rc != SQLITE_OK) {
+		log_msg("error", file, line, "prepare failed: %s", sqlite3_errmsg(d->conn));
+		return NULL;
+	}
+	db_stmt *q = xcalloc(1, sizeof *q);
+	q->owner = d;
+	q->st = st;
+	q->sql = sql;
+	q->busy = true;
+	if (d->ncache < CACHE_SLOTS) {
+		q->cached = true;
+		d->cache[d->ncache++] = q;
+	}
+	return q;
+}
+
+static bool bind_all(db_stmt *q, const char *file, int line, const char *fmt, va_list ap)
+{
+	int want = sqlite3_bind_parameter_count(q->st);
+	int n = 0;
+	for (const char *f = fmt ? fmt : ""; *f; f++) {
+		int i = ++n, rc;
+		switch (*f) {
+		case 'i': rc = sqlite3_bind_int64(q->st, i, va_arg(ap, int64_t)); break;
+		case 'z': {
+			int64_t v = va_arg(ap, int64_t);
+			rc = v ? sqlite3_bind_int64(q->st, i, v) : sqlite3_bind_null(q->st, i);
+			break;
+		}
+		case 't': {
+			const char *s = va_arg(ap, const char *);
+			rc = s ? sqlite3_bind_text(q->st, i, s, -1, SQLITE_TRANSIENT)
+			       : sqlite3_bind_null(q->st, i);
+			break;
+		}
+		case 'd': rc = sqlite3_bind_double(q->st, i, va_arg(ap, double)); break;
+		case 'n': rc = sqlite3_bind_null(q->st, i); break;
+		case 'b': {
+			const void *p = va_arg(ap, const void *);
+			size_t len = va_arg(ap, size_t);
+			rc = sqlite3_bind_blob64(q->st, i, p ? p : "", len, SQLITE_TRANSIENT);
+			break;
+		}
+		default:
+			log_msg("error", file, line, "bad bind format '%c'", *f);
+			return false;
+		}
+		if (rc != SQLITE_OK) {
+			log_msg("error", file, line, "bind %d failed: %s", i, sqlite3_errmsg(q->owner->conn));
+			return false;
+		}
+	}
+	if (n != want) {
+		log_msg("error", file, line, "bind count %d, statement wants %d", n, want);
+		return false;
+	}
+	return true;
+}
+
+static db_stmt *vquery(db *d, const char *file, int line, const char *sql, const char *fmt,
+		       va_list ap)
+{
+	db_stmt *q = stmt_get(d, file, line, sql);
+	if (!q)
+		return NULL;
+	if (!bind_all(q, file, line, fmt, ap)) {
+		db_done(q);
+		return NULL;
+	}
+	return q;
+}
+
+db_stmt *db_query_at(db *d, const char *file, int line, const char *sql, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	db_stmt *q = vquery(d, file, line, sql, fmt, ap);
+	va_end(ap);
+	return q;
+}
+
+db_stmt *db_query_args_at(db *d, const char *file, int line, const char *sql,
+			  const db_arg *args, int nargs)
+{
+	db_stmt *q = stmt_get(d, file, line, sql);
+	if (!q)
+		return NULL;
+	bool ok = sqlite3_bind_parameter_count(q->st) == nargs;
+	for (int i = 0; ok && i < nargs; i++) {
+		const db_arg *a = &args[i];
+		int rc;
+		switch (a->type) {
+		case 'i': rc = sqlite3_bind_int64(q->st, i + 1, a->i); break;
+		case 'z': rc = a->i ? sqlite3_bind_int64(q->st, i + 1, a->i) : sqlite3_bind_null(q->st, i + 1); break;
+		case 'd': rc = sqlite3_bind_double(q->st, i + 1, a->d); break;
+		case 't': rc = a->t ? sqlite3_bind_text(q->st, i + 1, a->t, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(q->st, i + 1); break;
+		default: rc = sqlite3_bind_null(q->st, i + 1); break;
+		}
+		ok = rc == SQLITE_OK;
+	}
+	if (!ok) {
+		log_msg("error", file, line, "binding %d arguments failed", nargs);
+		db_done(q);
+		return NULL;
+	}
+	return q;
+}
+
+int db_step(db_stmt *q)
+{
+	if (!q)
+		return DB_ERROR;
+	int rc = sqlite3_step(q->st);
+	int r = map_rc(q->owner, rc);
+	if (r == DB_ERROR)
+		log_error("step failed: %s", sqlite3_errmsg(q->owner->conn));
+	return r;
+}
+
+void db_done(db_stmt *q)
+{
+	if (!q)
+		return;
+	sqlite3_reset(q->st);
+	sqlite3_clear_bindings(q->st);
+	q->busy = false;
+	if (!q->cached) {
+		sqlite3_finalize(q->st);
+		free(q);
+	}
+}
+
+int64_t db_int(db_stmt *q, int col) { return sqlite3_column_int64(q->st, col); }
+double db_double(db_stmt *q, int col) { return sqlite3_column_double(q->st, col); }
+bool db_is_null(db_stmt *q, int col) { return sqlite3_column_type(q->st, col) == SQLITE_NULL; }
+
+const char *db_text(db_stmt *q, int col)
+{
+	return (const char *)sqlite3_column_text(q->st, col);
+}
+
+char *db_text_dup(db_stmt *q, int col)
+{
+	return xstrdup(db_text(q, col));
+}
+
+const void *db_blob(db_stmt *q, int col, size_t *len)
+{
+	const void *p = sqlite3_column_blob(q->st, col);
+	*len = (size_t)sqlite3_column_bytes(q->st, col);
+	return p;
+}
+
+int db_exec_at(db *d, const char *file, int line, const char *sql, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	db_stmt *q = vquery(d, file, line, sql, fmt, ap);
+	va_end(ap);
+	if (!q)
+		return DB_ERROR;
+	int r;
+	while ((r = db_step(q)) == DB_ROW)
+		;
+	db_done(q);
+	return r;
+}
+
+int64_t db_changes(db *d)
+{
+	return sqlite3_changes64(d->conn);
+}
+
+int64_t db_int_at(db *d, const char *file, int line, int64_t dflt, const char *sql,
+		  const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	db_stmt *q = vquery(d, file, line, sql, fmt, ap);
+	va_end(ap);
+	int64_t v = dflt;
+	if (q && db_step(q) == DB_ROW && !db_is_null(q, 0))
+		v = db_int(q, 0);
+	db_done(q);
+	return v;
+}
+
+static int raw_exec(db *d, const char *sql)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(d->conn, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY)
+		log_error("exec failed: %s", msg ? msg : sqlite3_errstr(rc));
+	sqlite3_free(msg);
+	return map_rc(d, rc);
+}
+
+bool db_in_transaction(db *d)
+{
+	return d && !sqlite3_get_autocommit(d->conn);
+}
+
+int db_transact(db *d, db_tx_fn fn, void *ctx)
+{
+	if (d->tx_depth) {
+		/* Nested: a savepoint, so a failing inner step undoes only itself. */
+		if (raw_exec(d, "SAVEPOINT nested") != DB_DONE)
+			return DB_ERROR;
+		d->tx_depth++;
+		int r = fn(d, ctx);
+		d->tx_depth--;
+		if (r < 0)
+			raw_exec(d, "ROLLBACK TO nested");
+		raw_exec(d, "RELEASE nested");
+		return r;
+	}
+	for (int attempt = 0;; attempt++) {
+		int r = raw_exec(d, "BEGIN IMMEDIATE");
+		if (r == DB_DONE) {
+			d->tx_depth = 1;
+			d->tx_failed_busy = false;
+			r = fn(d, ctx);
+			bool busy = d->tx_failed_busy;
+			d->tx_depth = 0;
+			if (r >= 0 && !busy) {
+				int c = raw_exec(d, "COMMIT");
+				if (c == DB_DONE)
+					return r;
+				r = c;
+			}
+			if (db_in_transaction(d))
+				raw_exec(d, "ROLLBACK");
+			if (busy)
+				r = DB_BUSY;
+		}
+		if (r != DB_BUSY || attempt >= 20)
+			return r;
+		/* Back off a little, more each time, before trying again. */
+		struct timespec ts = {0, (long)(1000000L * (1 + attempt * 5))};
+		nanosleep(&ts, NULL);
+	}
+}
+
+void db_rollback_open(db *d)
+{
+	if (db_in_transaction(d))
+		raw_exec(d, "ROLLBACK");
+	d->tx_depth = 0;
+}
+
+int db_schema_version(db *d)
+{
+	if (db_scalar(d, 0, "SELECT count(*) FROM sqlite_master WHERE name = 'schema_version'", "") == 0)
+		return 0;
+	return (int)db_scalar(d, 0, "SELECT max(version) FROM schema_version", "");
+}
+
+struct migrate_ctx {
+	const migration *m;
+};
+
+static int apply_migration(db *d, void *vctx)
+{
+	struct migrate_ctx *ctx = vctx;
+	if (raw_exec(d, ctx->m->sql) != DB_DONE)
+		return DB_ERROR;
+	return db_exec(d, "INSERT INTO schema_version(version, name, applied_at) VALUES (?, ?, ?)",
+		       "iti", (int64_t)ctx->m->version, ctx->m->name, (int64_t)time(NULL));
+}
+
+int db_migrate(db *d)
+{
+	if (raw_exec(d, "CREATE TABLE IF NOT EXISTS schema_version ("
+			"version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)") !=
+	    DB_DONE)
+		return -1;
+	int have = db_schema_version(d);
+	for (int i = 0; i < schema_nmigrations; i++) {
+		if (schema_migrations[i].version <= have)
+			continue;
+		struct migrate_ctx ctx = {&schema_migrations[i]};
+		if (db_transact(d, apply_migration, &ctx) < 0) {
+			log_error("migration %d (%s) failed", ctx.m->version, ctx.m->name);
+			return -1;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,16 @@
+/*
+ * app.h — settings shared by every handler (rq->app points to one).
+ */
+#ifndef TZ_WEB_APP_H
+#define TZ_WEB_APP_H
+
+#include <stddef.h>
+
+typedef struct app {
+	const char *office_name; /* shown in the header, e.g. "沧州经济开发区" */
+	const char *base_url;    /* for QR codes: "http://127.0.0.1:8080" */
+	size_t max_photo;        /* bytes */
+	int session_ttl;         /* seconds */
+} app;
+
+#endif

@@ -1,0 +1,64 @@
+/*
+ * html.h — the page layout and form helpers every page uses. All HTML goes
+ * through buf_printf's %h escaping; these helpers add the shared frame
+ * (head, header with navigation, footer) and the pieces that recur.
+ */
+#ifndef TZ_WEB_HTML_H
+#define TZ_WEB_HTML_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+#include "http/http.h"
+#include "ledger/catalog.h"
+
+enum page_kind {
+	PAGE_PUBLIC, /* residents: mobile first, resident navigation */
+	PAGE_STAFF,  /* staff: desktop, staff navigation with the user's name */
+};
+
+/* Start a page: doctype, head (title escaped, the stylesheet), header with
+ * the navigation for this kind of page and visitor. `active` names the nav
+ * item to highlight (NULL: none). Public: "home", "submit", "track",
+ * "board", "login". Staff: "staff", "inbox", "queue", "overdue", "matters",
+ * "new", "departments", "areas", "categories", "users". */
+void page_begin(request *rq, response *rs, enum page_kind kind, const char *title,
+		const char *active);
+/* Close the page (footer, closing tags). */
+void page_end(request *rq, response *rs);
+
+/* <input type=hidden name=csrf value=...> for every POST form. */
+void form_csrf(request *rq, buf *b);
+/* <option>s for a catalogue, with `selected` preselected (0: none) and an
+ * optional first empty option labelled `empty_label` (NULL: none). */
+void form_department_options(buf *b, const department *v, size_t n, int64_t selected,
+			     const char *empty_label);
+void form_area_options(buf *b, const area *v, size_t n, int64_t selected, const char *empty_label);
+void form_category_options(buf *b, const category *v, size_t n, int64_t selected,
+			   const char *empty_label);
+/* A status badge: <span class="status st-NAME">待受理</span>. */
+void html_status(buf *b, int status);
+/* An instant (unix seconds) as "2026-11-23 14:05" in Asia/Shanghai. */
+void html_time(buf *b, int64_t t);
+/* A notice box (kind: "ok", "error", "info") with escaped text. */
+void html_notice(buf *b, const char *kind, const char *text);
+/* Paging links "上一页 / 下一页" keeping the current query parameters. */
+void html_pager(request *rq, buf *b, int64_t total, int offset, int limit);
+
+/* Today's date in Asia/Shanghai as YYYY-MM-DD for the request's time. */
+void web_today(const request *rq, char out[11]);
+
+/* A deadline: "2026-11-30", in red with "已超期" when overdue; "—" when
+ * there is none. */
+void html_deadline(buf *b, const char *deadline, bool overdue);
+/* One <option value="VALUE">LABEL</option>, preselected when `selected`. */
+void form_option(buf *b, const char *value, const char *label, bool selected);
+/* An optional id parameter (form, then query): absent or "" gives *out = 0
+ * and true; a positive decimal integer gives it and true; anything else
+ * gives false (the caller answers 400). */
+bool web_param_id(const request *rq, const char *name, int64_t *out);
+/* The office's name for headings: app->office_name or "taizhang 台账". */
+const char *web_office_name(const request *rq);
+
+#endif

@@ -1,0 +1,316 @@
+/*
+ * layout.c — the frame every HTML page shares and the small pieces that
+ * recur on pages (html.h): the head with the stylesheet, the header with
+ * the office's name and the navigation for residents or staff, the footer,
+ * CSRF fields, catalogue <option>s, status badges, times and dates in
+ * Beijing time, notices and paging links. Everything is written with
+ * buf_printf, data always through %h (HTML) or %u (URLs).
+ */
+#include "web/html.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "base/util.h"
+#include "base/workday.h"
+#include "ledger/matter.h"
+#include "web/app.h"
+
+#define DEFAULT_OFFICE "taizhang 台账"
+#define SHANGHAI_OFFSET (8 * 3600) /* UTC+8 all year, no daylight saving */
+
+/* One navigation entry: its key for `active`, its label and target. */
+typedef struct nav_item {
+	const char *key, *label, *href;
+} nav_item;
+
+static const nav_item public_nav[] = {
+	{"home", "首页", "/"},
+	{"submit", "我要反映", "/submit"},
+	{"track", "进度查询", "/t"},
+	{"board", "公开栏", "/board"},
+};
+
+static const nav_item staff_nav[] = {
+	{"staff", "工作台", "/staff"},
+	{"inbox", "待受理", "/staff/inbox"},
+	{"queue", "本单位", "/staff/queue"},
+	{"overdue", "超期", "/staff/overdue"},
+	{"matters", "台账", "/staff/matters"},
+};
+
+static const nav_item admin_nav[] = {
+	{"departments", "单位", "/staff/admin/departments"},
+	{"areas", "片区", "/staff/admin/areas"},
+	{"categories", "类别", "/staff/admin/categories"},
+	{"users", "账号", "/staff/admin/users"},
+};
+
+/* The office's name for headings: app->office_name or the product name. */
+const char *web_office_name(const request *rq)
+{
+	const app *a = rq->app;
+	return a && !str_empty(a->office_name) ? a->office_name : DEFAULT_OFFICE;
+}
+
+/* One <li><a> of the navigation, marked aria-current when active. */
+static void nav_link(buf *b, const nav_item *it, const char *active)
+{
+	bool on = active && strcmp(active, it->key) == 0;
+	buf_printf(b, "<li><a href=\"%h\"%s>%h</a></li>", it->href,
+		   on ? " aria-current=\"page\"" : "", it->label);
+}
+
+/* The residents' navigation; signed-in staff get a way back to work
+ * instead of the sign-in link. */
+static void nav_public(request *rq, buf *b, const char *active)
+{
+	buf_puts(b, "<nav class=\"nav\" aria-label=\"主导航\"><ul>");
+	for (size_t i = 0; i < ARRAY_LEN(public_nav); i++)
+		nav_link(b, &public_nav[i], active);
+	if (rq->who.role & ROLE_STAFF) {
+		static const nav_item desk = {"staff", "工作台", "/staff"};
+		nav_link(b, &desk, active);
+	} else {
+		static const nav_item login = {"login", "工作人员登录", "/login"};
+		nav_link(b, &login, active);
+	}
+	buf_puts(b, "</ul></nav>");
+}
+
+/* The staff navigation: work lists for everyone, 代录 for intake roles,
+ * the administration pages for administrators, then who is signed in and
+ * the sign-out button (a POST with the CSRF token: why, a GET sign-out
+ * could be triggered by any page that embeds an image). */
+static void nav_staff(request *rq, buf *b, const char *active)
+{
+	unsigned role = rq->who.role;
+	buf_puts(b, "<nav class=\"nav\" aria-label=\"工作导航\"><ul>");
+	for (size_t i = 0; i < ARRAY_LEN(staff_nav); i++)
+		nav_link(b, &staff_nav[i], active);
+	if (role & (ROLE_ADMIN | ROLE_LEADER | ROLE_CLERK)) {
+		static const nav_item intake = {"new", "代录", "/staff/new"};
+		nav_link(b, &intake, active);
+	}
+	if (role & ROLE_ADMIN) {
+		buf_puts(b, "<li class=\"nav-group\"><span>管理</span><ul>");
+		for (size_t i = 0; i < ARRAY_LEN(admin_nav); i++)
+			nav_link(b, &admin_nav[i], active);
+		buf_puts(b, "</ul></li>");
+	}
+	buf_puts(b, "</ul></nav>");
+	buf_printf(b, "<div class=\"who\"><span class=\"who-name\">%h</span>"
+		      "<span class=\"who-role\">%h</span>"
+		      "<form method=\"post\" action=\"/logout\">",
+		   str_empty(rq->who.name) ? rq->who.login : rq->who.name, role_label(role));
+	form_csrf(rq, b);
+	buf_puts(b, "<button type=\"submit\" class=\"btn-link\">退出</button></form></div>");
+}
+
+/* Start a page: head, header with the brand and the navigation, <main>. */
+void page_begin(request *rq, response *rs, enum page_kind kind, const char *title,
+		const char *active)
+{
+	buf *b = &rs->body;
+	bool staff = kind == PAGE_STAFF;
+	buf_printf(b,
+		   "<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+		   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+		   "<meta name=\"referrer\" content=\"same-origin\">"
+		   "<title>%h · taizhang 台账</title>"
+		   "<link rel=\"stylesheet\" href=\"/static/style.css\"></head>\n"
+		   "<body class=\"%s\"><a class=\"skip\" href=\"#main\">跳到正文</a>"
+		   "<header class=\"site\"><div class=\"wrap\">"
+		   "<a class=\"brand\" href=\"%s\"><span class=\"brand-mark\" aria-hidden=\"true\">台</span>"
+		   "<span class=\"brand-text\"><strong>%h</strong><small>%s</small></span></a>",
+		   title ? title : "", staff ? "staff" : "public", staff ? "/staff" : "/",
+		   web_office_name(rq), staff ? "群众诉求办理台账 · 工作端" : "我为群众办实事");
+	if (staff)
+		nav_staff(rq, b, active);
+	else
+		nav_public(rq, b, active);
+	buf_puts(b, "</div></header>\n<main id=\"main\" class=\"wrap\">\n");
+}
+
+/* Close <main>, write the footer and close the document. */
+void page_end(request *rq, response *rs)
+{
+	buf_printf(&rs->body,
+		   "\n</main>\n<footer class=\"site\"><div class=\"wrap\">"
+		   "<p>%h · 我为群众办实事 · 群众诉求办理台账</p>"
+		   "<p>您留下的姓名和电话仅供工作人员联系您，不会公开。</p>"
+		   "</div></footer>\n</body></html>\n",
+		   web_office_name(rq));
+}
+
+/* The hidden CSRF field every POST form carries. */
+void form_csrf(request *rq, buf *b)
+{
+	buf_printf(b, "<input type=\"hidden\" name=\"csrf\" value=\"%h\">", rq->csrf);
+}
+
+/* One <option>, with its value and label escaped. */
+void form_option(buf *b, const char *value, const char *label, bool selected)
+{
+	buf_printf(b, "<option value=\"%h\"%s>%h</option>", value, selected ? " selected" : "",
+		   label);
+}
+
+/* One <option> for a catalogue row by id. */
+static void id_option(buf *b, int64_t id, const char *name, int64_t selected)
+{
+	buf_printf(b, "<option value=\"%lld\"%s>%h</option>", (long long)id,
+		   id == selected ? " selected" : "", name);
+}
+
+/* <option>s for departments. */
+void form_department_options(buf *b, const department *v, size_t n, int64_t selected,
+			     const char *empty_label)
+{
+	if (empty_label)
+		form_option(b, "", empty_label, selected == 0);
+	for (size_t i = 0; i < n; i++)
+		id_option(b, v[i].id, v[i].name, selected);
+}
+
+/* <option>s for areas. */
+void form_area_options(buf *b, const area *v, size_t n, int64_t selected, const char *empty_label)
+{
+	if (empty_label)
+		form_option(b, "", empty_label, selected == 0);
+	for (size_t i = 0; i < n; i++)
+		id_option(b, v[i].id, v[i].name, selected);
+}
+
+/* <option>s for categories, grouped by their group name when they have
+ * one (consecutive rows with the same group share an <optgroup>). */
+void form_category_options(buf *b, const category *v, size_t n, int64_t selected,
+			   const char *empty_label)
+{
+	if (empty_label)
+		form_option(b, "", empty_label, selected == 0);
+	const char *group = NULL;
+	for (size_t i = 0; i < n; i++) {
+		const char *g = str_empty(v[i].group_name) ? NULL : v[i].group_name;
+		if (str_cmp0(g, group) != 0) {
+			if (group)
+				buf_puts(b, "</optgroup>");
+			if (g)
+				buf_printf(b, "<optgroup label=\"%h\">", g);
+			group = g;
+		}
+		id_option(b, v[i].id, v[i].name, selected);
+	}
+	if (group)
+		buf_puts(b, "</optgroup>");
+}
+
+/* A status badge coloured by the stylesheet's .st-NAME. */
+void html_status(buf *b, int status)
+{
+	buf_printf(b, "<span class=\"status st-%s\">%h</span>", status_name(status),
+		   status_label(status));
+}
+
+/* An instant in Beijing time, "2026-11-23 14:05"; "—" for none (0). */
+void html_time(buf *b, int64_t t)
+{
+	if (t <= 0) {
+		buf_puts(b, "—");
+		return;
+	}
+	time_t s = (time_t)(t + SHANGHAI_OFFSET);
+	struct tm tm;
+	if (!gmtime_r(&s, &tm)) {
+		buf_puts(b, "—");
+		return;
+	}
+	buf_printf(b, "<time datetime=\"%04d-%02d-%02dT%02d:%02d+08:00\">%04d-%02d-%02d %02d:%02d</time>",
+		   tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+		   tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min);
+}
+
+/* A deadline date, flagged in red when overdue. */
+void html_deadline(buf *b, const char *deadline, bool overdue)
+{
+	if (str_empty(deadline))
+		buf_puts(b, "<span class=\"muted\">—</span>");
+	else if (overdue)
+		buf_printf(b, "<span class=\"overdue\">%h <strong>已超期</strong></span>", deadline);
+	else
+		buf_printf(b, "<span class=\"deadline\">%h</span>", deadline);
+}
+
+/* A notice box; errors are announced to screen readers at once. */
+void html_notice(buf *b, const char *kind, const char *text)
+{
+	const char *k = kind && (!strcmp(kind, "ok") || !strcmp(kind, "error")) ? kind : "info";
+	buf_printf(b, "<div class=\"notice notice-%s\" role=\"%s\">%h</div>", k,
+		   strcmp(k, "error") == 0 ? "alert" : "status", text);
+}
+
+/* The current path with every query parameter but `offset`, plus
+ * offset=OFF when OFF > 0. */
+static void pager_href(request *rq, buf *b, int off)
+{
+	const char *sep = "?";
+	/* The path is one of our list pages (a literal route); escaped for
+	 * the attribute all the same. Parameters are URL-encoded. */
+	buf_printf(b, "%h", rq->path ? rq->path : "/");
+	for (size_t i = 0; i < rq->query.n; i++) {
+		const kv *q = &rq->query.items[i];
+		if (strcmp(q->name, "offset") == 0 || str_empty(q->value))
+			continue;
+		buf_printf(b, "%s%u=%u", sep, q->name, q->value);
+		sep = "&amp;";
+	}
+	if (off > 0)
+		buf_printf(b, "%soffset=%d", sep, off);
+}
+
+/* "共 N 条 · 第 p / P 页" and the previous/next links. */
+void html_pager(request *rq, buf *b, int64_t total, int offset, int limit)
+{
+	if (limit <= 0)
+		limit = 20;
+	if (offset < 0)
+		offset = 0;
+	int64_t pages = total > 0 ? (total + limit - 1) / limit : 1;
+	int64_t page = offset / limit + 1;
+	buf_printf(b, "<nav class=\"pager\" aria-label=\"分页\"><span>共 %lld 条 · 第 %lld / %lld 页</span>",
+		   (long long)total, (long long)page, (long long)pages);
+	if (offset > 0) {
+		buf_puts(b, "<a rel=\"prev\" href=\"");
+		pager_href(rq, b, offset > limit ? offset - limit : 0);
+		buf_puts(b, "\">上一页</a>");
+	}
+	if ((int64_t)offset + limit < total) {
+		buf_puts(b, "<a rel=\"next\" href=\"");
+		pager_href(rq, b, offset + limit);
+		buf_puts(b, "\">下一页</a>");
+	}
+	buf_puts(b, "</nav>");
+}
+
+/* Today's date in Beijing for the request's arrival time. */
+void web_today(const request *rq, char out[11])
+{
+	tz_date d = workday_today_shanghai((time_t)rq->now);
+	if (!workday_date_format(d, out))
+		out[0] = '\0';
+}
+
+/* Parse an optional positive id parameter. */
+bool web_param_id(const request *rq, const char *name, int64_t *out)
+{
+	const char *v = rq_param(rq, name);
+	int64_t id;
+	if (str_empty(v)) {
+		*out = 0;
+		return true;
+	}
+	if (!str_to_i64(v, &id) || id <= 0)
+		return false;
+	*out = id;
+	return true;
+}

@@ -1,0 +1,50 @@
+/*
+ * pages.h — every page handler, declared for the route table (routes.c).
+ * One file per page or resource; each handler's comment is in its file.
+ */
+#ifndef TZ_WEB_PAGES_H
+#define TZ_WEB_PAGES_H
+
+#include "http/http.h"
+
+/* public: home.c, submit.c, track.c, board.c, files.c, assets.c, health.c */
+void page_home(request *rq, response *rs);
+void page_submit_form(request *rq, response *rs);
+void page_submit_post(request *rq, response *rs);
+void page_track_lookup(request *rq, response *rs);
+void page_track(request *rq, response *rs);
+void page_track_rate(request *rq, response *rs);
+void page_track_qr(request *rq, response *rs);
+void page_board(request *rq, response *rs);
+void page_file(request *rq, response *rs);
+void page_asset(request *rq, response *rs);
+void page_healthz(request *rq, response *rs);
+void page_metrics(request *rq, response *rs);
+
+/* staff: login.c, dashboard.c, staff_list.c, intake.c, matter_page.c, admin_*.c */
+void page_login_form(request *rq, response *rs);
+void page_login_post(request *rq, response *rs);
+void page_logout(request *rq, response *rs);
+void page_dashboard(request *rq, response *rs);
+void page_inbox(request *rq, response *rs);
+void page_queue(request *rq, response *rs);
+void page_overdue(request *rq, response *rs);
+void page_matters(request *rq, response *rs);
+void page_intake_form(request *rq, response *rs);
+void page_intake_post(request *rq, response *rs);
+void page_matter(request *rq, response *rs);
+void page_matter_act(request *rq, response *rs);
+void page_admin_departments(request *rq, response *rs);
+void page_admin_departments_post(request *rq, response *rs);
+void page_admin_areas(request *rq, response *rs);
+void page_admin_areas_post(request *rq, response *rs);
+void page_admin_categories(request *rq, response *rs);
+void page_admin_categories_post(request *rq, response *rs);
+void page_admin_users(request *rq, response *rs);
+void page_admin_users_post(request *rq, response *rs);
+
+/* The route table of the web pages. */
+extern const route web_routes[];
+extern const size_t web_nroutes;
+
+#endif

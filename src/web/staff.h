@@ -1,0 +1,67 @@
+/*
+ * staff.h — pieces shared by the staff pages (login.c, dashboard.c,
+ * staff_list.c, intake.c, matter_page.c, admin*.c): the one matter table,
+ * small parameter parsers, and the one renderer for the administration
+ * edit forms. Page-private; nothing outside web/ uses it.
+ */
+#ifndef TZ_WEB_STAFF_H
+#define TZ_WEB_STAFF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+#include "http/http.h"
+#include "ledger/matter.h"
+
+/* --- staff_list.c --- */
+
+/* The matter table every staff list uses: number (link to /staff/m/N),
+ * title, kind, category, area, department, assignee, deadline with the
+ * overdue flag, status, created time; the submitter column only when the
+ * visitor may see personal data. An empty list shows `empty_text`. */
+void staff_matter_table(request *rq, buf *b, const matter_list *l, const char *empty_text);
+
+/* --- admin.c: the shared edit-form renderer of the admin pages --- */
+
+enum admin_field_type {
+	AF_TEXT,     /* <input type=text> */
+	AF_NUMBER,   /* <input type=number min=0> */
+	AF_PASSWORD, /* <input type=password>, never prefilled */
+	AF_CHECK,    /* a checkbox sending "1" */
+	AF_SELECT,   /* <select> with pre-rendered <option>s */
+};
+
+typedef struct admin_field {
+	const char *name;    /* form field name */
+	const char *label;   /* Chinese label */
+	enum admin_field_type type;
+	const char *value;   /* current value (text fields); NULL: empty */
+	bool checked;        /* AF_CHECK */
+	const char *options; /* AF_SELECT: rendered <option> elements */
+	const char *hint;    /* small help text under the field, or NULL */
+	bool required;
+} admin_field;
+
+/* Start an admin page (staff layout; `tab` is the nav item:
+ * "departments", "areas", "categories", "users") with its heading and
+ * intro; shows the notice for ?done=... and, when error is not NULL, the
+ * error notice. */
+void admin_begin(request *rq, response *rs, const char *title, const char *tab,
+		 const char *intro, const char *error);
+
+/* One POST form to `url` with the CSRF field, hidden op and id (id 0:
+ * create), the fields and a submit button. */
+void admin_form(request *rq, buf *b, const char *url, const char *heading, const char *op,
+		int64_t id, const admin_field *f, size_t n, const char *submit);
+
+/* A small inline POST form with one button (activate, deactivate ...):
+ * hidden op, id and an optional extra field name=value. */
+void admin_button(request *rq, buf *b, const char *url, const char *op, int64_t id,
+		  const char *extra_name, const char *extra_value, const char *label);
+
+/* The form value of a checkbox: true when sent with any non-empty value. */
+bool admin_checked(const request *rq, const char *name);
+
+#endif
