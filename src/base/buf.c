@@ -124,6 +124,17 @@ static const char *format_number(buf *b, const char *f, va_list *ap)
 		else
 			w = snprintf(tmp, sizeof tmp, spec, va_arg(*ap, int));
 		break;
+	case 's': {
+		/* A string with width or precision, e.g. %-12s: bytes, not columns. */
+		const char *str = va_arg(*ap, const char *);
+		int need = snprintf(NULL, 0, spec, str ? str : "");
+		if (need > 0) {
+			buf_grow(b, (size_t)need);
+			snprintf(b->data + b->len, (size_t)need + 1, spec, str ? str : "");
+			b->len += (size_t)need;
+		}
+		return f + 1;
+	}
 	case 'f': case 'g': case 'e':
 		w = snprintf(tmp, sizeof tmp, spec, va_arg(*ap, double));
 		break;

@@ -26,8 +26,9 @@ static void put(config *c, const char *key, const char *value, bool from_flag)
 		if (strcmp(c->v[i].key, key) == 0) {
 			if (c->v[i].from_flag && !from_flag)
 				return;
+			char *copy = xstrdup(value); /* value may be the old one */
 			free(c->v[i].value);
-			c->v[i].value = xstrdup(value);
+			c->v[i].value = copy;
 			c->v[i].from_flag = from_flag;
 			return;
 		}

@@ -94,3 +94,17 @@ size_t utf8_cut_bytes(const char *s, size_t n, size_t max_bytes)
 		cut--;
 	return cut;
 }
+
+bool utf8_blank(const char *s)
+{
+	while (*s) {
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\v' || *s == '\f')
+			s++;
+		else if ((unsigned char)s[0] == 0xE3 && (unsigned char)s[1] == 0x80 &&
+			 (unsigned char)s[2] == 0x80)
+			s += 3;
+		else
+			return false;
+	}
+	return true;
+}

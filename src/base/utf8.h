@@ -31,4 +31,8 @@ size_t utf8_truncate(const char *s, size_t n, size_t max_chars);
  * fit text into a fixed-size field. */
 size_t utf8_cut_bytes(const char *s, size_t n, size_t max_bytes);
 
+/* True when the NUL-terminated s holds only white space: ASCII blanks,
+ * tabs, newlines and the ideographic space U+3000 (also when empty). */
+bool utf8_blank(const char *s);
+
 #endif

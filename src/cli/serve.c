@@ -70,8 +70,10 @@ int cli_serve_db(const config *cfg)
 	}
 	char *base = NULL;
 	if (!settings.base_url) {
-		base = str_printf("http://%.*s:%d", (int)(strrchr(listen, ':') ? strrchr(listen, ':') - listen : 0),
-				  listen, http_port(s));
+		const char *colon = strrchr(listen, ':');
+		char *host = xstrndup(listen, colon ? (size_t)(colon - listen) : strlen(listen));
+		base = str_printf("http://%s:%d", host, http_port(s));
+		free(host);
 		settings.base_url = base;
 	}
 	signal(SIGINT, on_signal);
@@ -132,8 +134,8 @@ int cmd_demo(int argc, char **argv)
 	db *d = NULL;
 	if (!cfg || cli_parse(argc, argv, cfg, " no-serve ", pos, 0) < 0)
 		goto done;
-	const char *path = config_get(cfg, "db", "taizhang-demo.db");
-	config_set(cfg, "db", path);
+	config_set(cfg, "db", config_get(cfg, "db", "taizhang-demo.db"));
+	const char *path = config_get(cfg, "db", NULL);
 	if (access(path, F_OK) == 0) {
 		fprintf(stderr, "taizhang: %s already exists; the demo needs a fresh database\n", path);
 		goto done;

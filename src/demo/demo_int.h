@@ -11,6 +11,7 @@
 #define TZ_DEMO_DEMO_INT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "base/workday.h"
@@ -22,7 +23,24 @@
 #define DEMO_MAX_DEPTS 32
 #define DEMO_MAX_AREAS 48
 
-typedef struct demo_ctx {
+typedef struct demo_ctx demo_ctx;
+typedef struct demo_walker demo_walker;
+
+/* One matter on its way through the ledger: `step` does the next thing due
+ * at `t` and sets `t` to the time of the one after (0 when finished). The
+ * runner always moves the walker whose step is due first, so every event
+ * lands in time order, across matters too (a merge touches two). */
+struct demo_walker {
+	int64_t t;
+	int (*step)(demo_ctx *c, demo_walker *w); /* returns 0 or -1 */
+	const void *spec;  /* the seed script or the template */
+	void *state;       /* owned by the walker, freed by the runner */
+	int pos;           /* steps done */
+	int64_t dept;      /* current lead department, 0 before assignment */
+	char number[32];   /* the matter's number, once submitted */
+};
+
+struct demo_ctx {
 	db *d;
 	int64_t now;
 	uint64_t rng;          /* xorshift64* state, never 0 */
@@ -36,8 +54,12 @@ typedef struct demo_ctx {
 	const char *area_code[DEMO_MAX_AREAS];
 	int64_t area_id[DEMO_MAX_AREAS];
 	int nareas;
+	const char *area_name[DEMO_MAX_AREAS], *area_kind[DEMO_MAX_AREAS];
+	const char *dept_name[DEMO_MAX_DEPTS];
+	demo_walker *walkers;
+	size_t nwalkers, capwalkers;
 	int failures; /* ledger calls that failed (logged) */
-} demo_ctx;
+};
 
 /* --- randomness (xorshift64*) --------------------------------------------- */
 uint64_t demo_rand(demo_ctx *c);
@@ -61,8 +83,9 @@ const actor *demo_clerk(demo_ctx *c, unsigned n);
 int64_t demo_day_start(tz_date day);
 /* The Beijing date of an instant. */
 tz_date demo_date_of(int64_t t);
-/* The latest working day `ago` days before today (today counts as 0), at
- * `minute` minutes after midnight. */
+/* The latest working day `ago` days before today (today counts as 0), or
+ * the next one when that would lie more than 90 days back, at `minute`
+ * minutes after midnight. */
 int64_t demo_workday_at(demo_ctx *c, int ago, int minute);
 /* An office time `lo`..`hi` minutes after t: moved to the next working
  * day's morning when it falls outside 8:30-17:30 on a working day. */
@@ -83,10 +106,50 @@ void demo_deadline(demo_ctx *c, const char *number, char out[11]);
 int64_t demo_extend(demo_ctx *c, const char *number, int64_t dept_id, int64_t t, int days,
 		    const char *reason, const char *approval);
 
+/* A new walker, zeroed; the pointer is valid until the next call. */
+demo_walker *demo_walker_add(demo_ctx *c);
+/* The name of a department by id ("" when unknown). */
+const char *demo_dept_name(demo_ctx *c, int64_t id);
+
+/* --- generator texts (demo_text.c) ------------------------------------------- */
+enum { TPL_HEAT = 1, TPL_PRIVATE = 2, TPL_URGENT = 4, TPL_ENTERPRISE = 8, TPL_REJECT = 16 };
+
+/* A kind of problem. Places: 'e' estate, 'v' village, 'c' community,
+ * 'r' road, 'n' none. In the texts {p} is the place, {n} a building, {u} a
+ * unit, {d} a small number, {s} a spot on a road. */
+typedef struct demo_tpl {
+	const char *kind, *subkind, *category, *dept, *wrong; /* wrong: where it gets misrouted */
+	char place;
+	const char *channels; /* space-separated */
+	int weight;
+	unsigned flags;
+	const char *title, *desc;
+	const char *progress[2];
+	const char *result;
+} demo_tpl;
+
+extern const demo_tpl demo_tpls[];
+extern const size_t demo_ntpls;
+/* Roads for addresses, with the area code each lies in. */
+typedef struct demo_road {
+	const char *name, *area;
+} demo_road;
+extern const demo_road demo_roads[];
+extern const size_t demo_nroads;
+/* Phrase pools: a NULL-terminated list each. */
+extern const char *const demo_spots[], *const demo_surnames[], *const demo_titles[],
+	*const demo_mobile[], *const demo_generic_progress[], *const demo_redo_progress[],
+	*const demo_reject_notes[], *const demo_assign_notes[], *const demo_extension_reasons[],
+	*const demo_extension_approvals[], *const demo_happy_notes[], *const demo_basic_notes[],
+	*const demo_unhappy_notes[], *const demo_close_notes[];
+/* One entry of a NULL-terminated pool at random (entries may not be NULL
+ * except the last; use "" for "no note"). */
+const char *demo_pick(demo_ctx *c, const char *const *pool);
+
 /* --- the two loaders ------------------------------------------------------- */
-/* The matters named in the seed reports. Returns 0 or -1. */
-int demo_seed_load(demo_ctx *c);
-/* `n` generated matters over the last 90 days. Returns 0 or -1. */
-int demo_gen_load(demo_ctx *c, int n);
+/* Add the walkers of the matters named in the seed reports. */
+void demo_seed_load(demo_ctx *c);
+/* Add the walkers of `n` generated matters over the last 90 days. */
+void demo_gen_load(demo_ctx *c, int n);
 
 #endif

@@ -48,6 +48,7 @@ struct conn {
 	bool started;    /* the access handler has been called once */
 	bool answered;   /* a response is queued */
 	bool too_large;  /* the body went over max_body */
+	size_t dropped;  /* body bytes discarded after that */
 	struct timespec t0;
 };
 
@@ -243,8 +244,8 @@ static struct MHD_Response *make_response(response *rs)
 	}
 	for (size_t i = 0; i < rs->headers.n; i++)
 		MHD_add_response_header(r, rs->headers.items[i].name, rs->headers.items[i].value);
-	MHD_add_response_header(r, "Content-Type",
-				rs->content_type ? rs->content_type : "text/html; charset=utf-8");
+	default_header(r, rs, "Content-Type",
+		       rs->content_type ? rs->content_type : "text/html; charset=utf-8");
 	/* Why: scripts, styles and frames only from this site, so an injected
 	 * tag that slipped past escaping still cannot run or frame us. */
 	default_header(r, rs, "Content-Security-Policy",
@@ -383,11 +384,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (*upload_size) {
 		size_t n = *upload_size;
 		*upload_size = 0;
-		if (st->answered || st->too_large)
-			return MHD_YES;
+		if (st->too_large) {
+			/* Why: a sender that never stops must not keep a worker
+			 * busy: past another max_body, just hang up. */
+			st->dropped += n;
+			return st->dropped > s->cfg.max_body ? MHD_NO : MHD_YES;
+		}
 		if (st->body.len + n > s->cfg.max_body) {
-			/* Why: memory per request stays bounded. The body is not
-			 * kept; the 413 goes out once the client stops sending. */
+			/* Why: memory per request stays bounded. libmicrohttpd
+			 * 0.9.75 cannot queue a response in the middle of a body
+			 * (it would close the connection without one), so the
+			 * rest is read and dropped and the 413 goes out at the
+			 * end. A declared Content-Length is refused up front. */
 			st->too_large = true;
 			buf_free(&st->body);
 			return MHD_YES;
@@ -494,12 +502,12 @@ http_server *http_start(const http_config *cfg, char **err)
 		flags |= MHD_USE_IPv6;
 	unsigned threads = cfg->threads > 1 ? (unsigned)cfg->threads : 1;
 	s->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+				  MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
 				  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 				  MHD_OPTION_THREAD_POOL_SIZE, threads,
 				  MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
 				  MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 				  MHD_OPTION_CONNECTION_TIMEOUT, 30u,
-				  MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
 				  MHD_OPTION_END);
 	if (!s->mhd) {
 		*err = str_printf("cannot listen on %s", cfg->listen);

@@ -70,11 +70,12 @@ static int invalid(char **msg, const char *text)
 	return LEDGER_INVALID;
 }
 
-/* A note of 1..max characters of valid UTF-8 (required) or 0..max. */
+/* A note of 1..max characters of valid UTF-8 (required: not only blanks)
+ * or 0..max. */
 static bool note_ok(const char *s, bool required, size_t max)
 {
-	if (str_empty(s))
-		return !required;
+	if (str_empty(s) || utf8_blank(s))
+		return !required && str_empty(s);
 	size_t n = strlen(s);
 	return utf8_valid(s, n) && utf8_count(s, n) <= max;
 }

@@ -171,7 +171,7 @@ static bool text_ok(const char *s, size_t min, size_t max, bool multiline)
 		if (*p < 0x20 && !(multiline && (*p == '\n' || *p == '\r' || *p == '\t')))
 			return false;
 	size_t cps = utf8_count(s, n);
-	return cps >= min && cps <= max;
+	return cps >= min && cps <= max && (min == 0 || !utf8_blank(s));
 }
 
 static bool phone_ok(const char *p)

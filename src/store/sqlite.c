@@ -23,7 +23,7 @@
 struct db_stmt {
 	db *owner;
 	sqlite3_stmt *st;
-	const char *sql; /* the caller's literal; compared by pointer, then text */
+	char *sql;       /* a copy of the SQL text, the cache key */
 	bool busy;       /* handed out and not yet db_done()'d */
 	bool cached;
 };
@@ -88,6 +88,7 @@ void db_close(db *d)
 		return;
 	for (int i = 0; i < d->ncache; i++) {
 		sqlite3_finalize(d->cache[i]->st);
+		free(d->cache[i]->sql);
 		free(d->cache[i]);
 	}
 	sqlite3_close(d->conn);
@@ -120,7 +121,7 @@ static db_stmt *stmt_get(db *d, const char *file, int line, const char *sql)
 {
 	for (int i = 0; i < d->ncache; i++) {
 		db_stmt *q = d->cache[i];
-		if (!q->busy && (q->sql == sql || strcmp(q->sql, sql) == 0)) {
+		if (!q->busy && strcmp(q->sql, sql) == 0) {
 			q->busy = true;
 			return q;
 		}
@@ -134,7 +135,7 @@ static db_stmt *stmt_get(db *d, const char *file, int line, const char *sql)
 	db_stmt *q = xcalloc(1, sizeof *q);
 	q->owner = d;
 	q->st = st;
-	q->sql = sql;
+	q->sql = xstrdup(sql);
 	q->busy = true;
 	if (d->ncache < CACHE_SLOTS) {
 		q->cached = true;
@@ -255,6 +256,7 @@ void db_done(db_stmt *q)
 	q->busy = false;
 	if (!q->cached) {
 		sqlite3_finalize(q->st);
+		free(q->sql);
 		free(q);
 	}
 }

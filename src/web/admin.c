@@ -100,13 +100,14 @@ static void admin_field_html(buf *b, const admin_field *f)
 void admin_form(request *rq, buf *b, const char *url, const char *heading, const char *op,
 		int64_t id, const admin_field *f, size_t n, const char *submit)
 {
-	buf_printf(b, "<section class=\"card\" id=\"form\"><h2>%h</h2>\n"
+	buf_printf(b, "<h2 id=\"form\">%h</h2>\n<section class=\"card\">"
 		      "<form class=\"stack\" method=\"post\" action=\"%h\">\n",
 		   heading, url);
 	form_csrf(rq, b);
-	buf_printf(b, "<input type=\"hidden\" name=\"op\" value=\"%h\">"
-		      "<input type=\"hidden\" name=\"id\" value=\"%lld\">\n",
-		   op, (long long)id);
+	buf_printf(b, "<input type=\"hidden\" name=\"op\" value=\"%h\">", op);
+	if (id) /* no id: create */
+		buf_printf(b, "<input type=\"hidden\" name=\"id\" value=\"%lld\">", (long long)id);
+	buf_putc(b, '\n');
 	for (size_t i = 0; i < n; i++)
 		admin_field_html(b, &f[i]);
 	buf_printf(b, "<div class=\"form-actions\"><button type=\"submit\">%h</button>", submit);

@@ -91,11 +91,12 @@ static void totals(buf *b, const status_count *t)
 }
 
 /* A number cell linking to the list of matters of one department (0: all)
- * in one status; zero is shown quietly without a link. */
+ * in one status; zero, and the numbers of the not-yet-assigned row
+ * (department < 0, which no filter selects), are shown without a link. */
 static void count_cell(buf *b, int64_t n, int64_t dep, const char *status)
 {
-	if (n == 0) {
-		buf_puts(b, "<td class=\"num muted\">0</td>");
+	if (n == 0 || dep < 0) {
+		buf_printf(b, "<td class=\"num%s\">%lld</td>", n ? "" : " muted", (long long)n);
 		return;
 	}
 	buf_puts(b, "<td class=\"num\"><a href=\"/staff/matters?");
@@ -116,24 +117,28 @@ static void waiting_cell(buf *b, const status_count *c)
 		   (long long)sub, (long long)ret, (long long)(sub + ret));
 }
 
-/* One row of the department table; the total row (department 0) in bold. */
+/* One row of the department table: a department, the row of matters not
+ * yet assigned (department < 0) or the total row (department 0). */
 static void dept_row(buf *b, const status_count *c)
 {
 	static const int cols[] = {ST_ACCEPTED, ST_ASSIGNED, ST_IN_PROGRESS,
 				   ST_REOPENED, ST_RESOLVED, ST_CLOSED};
-	if (c->department_id)
+	if (c->department_id > 0)
 		buf_printf(b, "<tr><th scope=\"row\"><a href=\"/staff/matters?department=%lld\">%h"
 			      "</a></th>",
 			   (long long)c->department_id,
 			   str_empty(c->department_name) ? "（未命名）" : c->department_name);
+	else if (c->department_id < 0)
+		buf_puts(b, "<tr><th scope=\"row\">尚未派单</th>");
 	else
 		buf_puts(b, "<tr class=\"total\"><th scope=\"row\">合计</th>");
 	buf_printf(b, "<td class=\"num\">%lld</td>", (long long)all_count(c));
 	waiting_cell(b, c);
 	for (size_t i = 0; i < ARRAY_LEN(cols); i++)
 		count_cell(b, c->by_status[cols[i]], c->department_id, status_name(cols[i]));
-	if (c->overdue == 0)
-		buf_puts(b, "<td class=\"num muted\">0</td>");
+	if (c->overdue == 0 || c->department_id < 0)
+		buf_printf(b, "<td class=\"num%s\">%lld</td>", c->overdue ? " overdue" : " muted",
+			   (long long)c->overdue);
 	else if (c->department_id)
 		buf_printf(b, "<td class=\"num overdue\"><a href=\"/staff/overdue?department=%lld\">"
 			      "%lld</a></td>",
@@ -156,12 +161,15 @@ static void dept_table(buf *b, const status_count *v, size_t n, const status_cou
 		    "<th scope=\"col\" class=\"num\">已销号</th><th scope=\"col\" class=\"num\">超期</th>"
 		    "</tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < n; i++)
-		if (v[i].department_id)
+		if (v[i].department_id > 0)
+			dept_row(b, &v[i]);
+	for (size_t i = 0; i < n; i++)
+		if (v[i].department_id < 0)
 			dept_row(b, &v[i]);
 	buf_puts(b, "</tbody>\n<tfoot>");
 	dept_row(b, total);
-	buf_puts(b, "</tfoot></table></div>\n<p class=\"muted\">尚未派单的事项只计入合计行。"
-		    "点击数字可查看对应事项。</p></section>\n");
+	buf_puts(b, "</tfoot></table></div>\n<p class=\"muted\">“尚未派单”为待受理、已受理和退单"
+		    "后尚未派给责任单位的事项。点击数字可查看对应事项。</p></section>\n");
 }
 
 /* The most overdue open matters (the visitor's department for handlers). */

@@ -13,12 +13,12 @@
 
 /* The counts shown on the home page. */
 typedef struct home_counts {
-	int64_t accepted, resolved, in_hand;
+	int64_t received, accepted, resolved;
 } home_counts;
 
 /* Sum the office's counts (the total row when there is one) into *c:
- * accepted = everything taken on (not waiting, refused or merged),
- * resolved = resolved or closed, in_hand = taken on and still open.
+ * received = every matter but merged duplicates, accepted = everything
+ * taken on (not waiting, refused or merged), resolved = resolved or closed.
  * Returns false when the ledger could not be read. */
 static bool load_counts(request *rq, home_counts *c)
 {
@@ -39,13 +39,14 @@ static bool load_counts(request *rq, home_counts *c)
 			continue;
 		for (int s = 0; s < ST_COUNT; s++) {
 			int64_t k = v[i].by_status[s];
-			if (s == ST_SUBMITTED || s == ST_REJECTED || s == ST_MERGED)
+			if (s == ST_MERGED)
+				continue;
+			c->received += k;
+			if (s == ST_SUBMITTED || s == ST_REJECTED)
 				continue;
 			c->accepted += k;
 			if (s == ST_RESOLVED || s == ST_CLOSED)
 				c->resolved += k;
-			else
-				c->in_hand += k;
 		}
 	}
 	status_counts_free(v, n);
@@ -62,10 +63,10 @@ static void write_counts(request *rq, buf *b)
 	web_today(rq, today);
 	buf_printf(b,
 		   "<section aria-labelledby=\"h-stats\"><h2 id=\"h-stats\">办理情况</h2>"
-		   "<ul class=\"stats\"><li><b>%lld</b><span>累计受理（件）</span></li>"
-		   "<li><b>%lld</b><span>已办结（件）</span></li>"
-		   "<li><b>%lld</b><span>正在办理（件）</span></li>",
-		   (long long)c.accepted, (long long)c.resolved, (long long)c.in_hand);
+		   "<ul class=\"stats\"><li><b>%lld</b><span>收到诉求（件）</span></li>"
+		   "<li><b>%lld</b><span>已受理（件）</span></li>"
+		   "<li><b>%lld</b><span>已办结（件）</span></li>",
+		   (long long)c.received, (long long)c.accepted, (long long)c.resolved);
 	if (c.accepted > 0)
 		buf_printf(b, "<li><b>%.1f%%</b><span>办结率</span></li>",
 			   100.0 * (double)c.resolved / (double)c.accepted);
@@ -79,16 +80,15 @@ void page_home(request *rq, response *rs)
 {
 	buf *b = &rs->body;
 	page_begin(rq, rs, PAGE_PUBLIC, "首页", "home");
-	buf_printf(b,
-		   "<section class=\"hero\"><h1>我为群众办实事</h1>"
-		   "<p>%h群众诉求办理台账。您反映的每一件事都登记在册：有编号、有责任单位、"
-		   "有办理时限，进展可查，办结后请您评价，公开销号。</p>"
-		   "<div class=\"actions\">"
-		   "<a class=\"action\" href=\"/submit\">我要反映<small>诉求、求助、投诉、建议、微心愿</small></a>"
-		   "<a class=\"action secondary\" href=\"/t\">进度查询<small>凭事项编号和查询码</small></a>"
-		   "<a class=\"action secondary\" href=\"/board\">公开栏<small>挂牌督办，办结销号</small></a>"
-		   "</div></section>",
-		   web_office_name(rq));
+	buf_puts(b,
+		 "<section class=\"hero\"><h1>我为群众办实事</h1>"
+		 "<p>群众诉求办理台账：您反映的每一件事都登记在册，有编号、有责任单位、"
+		 "有办理时限，进展随时可查；办结后请您评价，公开销号。</p>"
+		 "<div class=\"actions\">"
+		 "<a class=\"action\" href=\"/submit\">我要反映<small>诉求、求助、投诉、建议、微心愿</small></a>"
+		 "<a class=\"action secondary\" href=\"/t\">进度查询<small>凭事项编号和查询码</small></a>"
+		 "<a class=\"action secondary\" href=\"/board\">公开栏<small>挂牌督办，办结销号</small></a>"
+		   "</div></section>");
 	write_counts(rq, b);
 	buf_puts(b, "<section class=\"card\" aria-labelledby=\"h-how\"><h2 id=\"h-how\">怎么办理</h2>"
 		    "<ol class=\"steps\">"

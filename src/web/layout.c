@@ -182,27 +182,35 @@ void form_area_options(buf *b, const area *v, size_t n, int64_t selected, const 
 		id_option(b, v[i].id, v[i].name, selected);
 }
 
-/* <option>s for categories, grouped by their group name when they have
- * one (consecutive rows with the same group share an <optgroup>). */
+/* Has a category of group g appeared before index i? */
+static bool group_seen(const category *v, size_t i, const char *g)
+{
+	for (size_t j = 0; j < i; j++)
+		if (str_cmp0(v[j].group_name, g) == 0)
+			return true;
+	return false;
+}
+
+/* <option>s for categories, in an <optgroup> per group name (groups in
+ * the order they first appear; ungrouped categories first). */
 void form_category_options(buf *b, const category *v, size_t n, int64_t selected,
 			   const char *empty_label)
 {
 	if (empty_label)
 		form_option(b, "", empty_label, selected == 0);
-	const char *group = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (str_empty(v[i].group_name))
+			id_option(b, v[i].id, v[i].name, selected);
 	for (size_t i = 0; i < n; i++) {
-		const char *g = str_empty(v[i].group_name) ? NULL : v[i].group_name;
-		if (str_cmp0(g, group) != 0) {
-			if (group)
-				buf_puts(b, "</optgroup>");
-			if (g)
-				buf_printf(b, "<optgroup label=\"%h\">", g);
-			group = g;
-		}
-		id_option(b, v[i].id, v[i].name, selected);
-	}
-	if (group)
+		const char *g = v[i].group_name;
+		if (str_empty(g) || group_seen(v, i, g))
+			continue;
+		buf_printf(b, "<optgroup label=\"%h\">", g);
+		for (size_t j = i; j < n; j++)
+			if (str_cmp0(v[j].group_name, g) == 0)
+				id_option(b, v[j].id, v[j].name, selected);
 		buf_puts(b, "</optgroup>");
+	}
 }
 
 /* A status badge coloured by the stylesheet's .st-NAME. */

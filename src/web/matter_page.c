@@ -446,7 +446,7 @@ static void render_matter(request *rq, response *rs, const matter *m, const even
 	if (!intake_code(rq, rs, m))
 		done_notice(rq, b);
 	buf_puts(b, "<div class=\"two-col\"><div>\n<section class=\"card\"><h2>事项内容</h2>");
-	buf_printf(b, "<div class=\"note\">%h</div>\n<dl class=\"facts\">\n", m->description);
+	buf_printf(b, "<p class=\"note\">%h</p>\n<dl class=\"facts\">\n", m->description);
 	facts_what(b, m);
 	buf_puts(b, "</dl></section>\n<section class=\"card\"><h2>办理情况</h2><dl class=\"facts\">\n");
 	facts_who(b, m);

@@ -74,13 +74,10 @@ void staff_matter_table(request *rq, buf *b, const matter_list *l, const char *e
 	buf_puts(b, "</tbody></table></div>\n");
 }
 
-/* The page heading with a short explanation and, for intake roles, the
- * button to enter a matter on a resident's behalf. */
-static void list_heading(request *rq, buf *b, const char *title, const char *intro)
+/* The page heading with a short explanation. */
+static void list_heading(buf *b, const char *title, const char *intro)
 {
 	buf_printf(b, "<h1>%h</h1>\n<p class=\"muted\">%h</p>\n", title, intro);
-	if (rq->who.role & (ROLE_ADMIN | ROLE_LEADER | ROLE_CLERK))
-		buf_puts(b, "<p><a class=\"button secondary\" href=\"/staff/new\">代录新事项</a></p>\n");
 }
 
 /* The offset of the requested page (parameter `offset`, as html_pager
@@ -112,10 +109,8 @@ static void list_page(request *rq, response *rs, const char *title, const char *
 		return;
 	}
 	page_begin(rq, rs, PAGE_STAFF, title, active);
-	list_heading(rq, b, title, intro);
+	list_heading(b, title, intro);
 	buf_puts(b, filters);
-	if (l.total > 0)
-		buf_printf(b, "<p>共 <strong>%lld</strong> 件</p>\n", (long long)l.total);
 	staff_matter_table(rq, b, &l, empty);
 	html_pager(rq, b, l.total, f->offset, PAGE_SIZE);
 	page_end(rq, rs);
@@ -170,8 +165,11 @@ void page_inbox(request *rq, response *rs)
 {
 	buf *b = &rs->body;
 	page_begin(rq, rs, PAGE_STAFF, "待受理", "inbox");
-	list_heading(rq, b, "待受理",
+	list_heading(b, "待受理",
 		     "群众新提交和各单位退回的事项。请核实内容后受理并派单，或说明理由不予受理。");
+	/* Paper slips, calls and visits are entered here too (代录). */
+	if (rq->who.role & (ROLE_ADMIN | ROLE_LEADER | ROLE_CLERK))
+		buf_puts(b, "<p><a class=\"button secondary\" href=\"/staff/new\">代录新事项</a></p>\n");
 	if (!inbox_section(rq, b, ST_SUBMITTED, "新提交", "目前没有待受理的新事项。") ||
 	    !inbox_section(rq, b, ST_RETURNED, "退单待重新派单", "目前没有退回的事项。")) {
 		resp_error(rq, rs, 500, "台账暂时无法读取，请稍后再试");

@@ -104,11 +104,13 @@ static void render_lookup(request *rq, response *rs, const char *msg, int status
 	page_end(rq, rs);
 }
 
-/* Is there a matter this visitor may open with this number and code? */
+/* Is there a matter this visitor may open with this number and code: their
+ * own with the right code, or a public one (the page then says when the
+ * code was wrong)? */
 static bool lookup_found(request *rq, const char *number, const char *k)
 {
-	if (!str_empty(k))
-		return owner_ok(rq, number, k);
+	if (owner_ok(rq, number, k))
+		return true;
 	actor anon;
 	matter m = {0};
 	char today[11];

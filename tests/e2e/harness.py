@@ -1,0 +1,946 @@
+"""Shared machinery of taizhang's end-to-end tests (Python 3, standard library only).
+
+- check(name, cond, detail): prints "ok - NAME" or "not ok - NAME" with "# detail" lines.
+- section(name): decorator that runs a test function at once; an exception in it is one
+  failing check, so one broken step never hides the others.
+- done(): the exit code (1 if any check failed).
+- run_cli(args, ...): runs $TAIZHANG_BIN with TAIZHANG_PWHASH=min.
+- Server: a fresh ledger in a temp dir, staff users, departments and areas, and
+  `taizhang serve` on a free port; on exit SIGTERM, exit code 0 and no sanitizer report.
+- Client: one browser: own cookie jar, no automatic redirects, CSRF taken from the last page.
+- Page: a small DOM (html.parser) with forms, links, text; every text/html answer is
+  checked for well-formedness and for inline <script>.
+"""
+import datetime
+import html.parser
+import http.client
+import os
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import urllib.parse
+import uuid
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.environ.get("TAIZHANG_BIN") or os.path.join(ROOT, "build", "taizhang")
+VALGRIND = os.environ.get("TAIZHANG_VALGRIND") == "1"
+TIMEOUT = 120 if VALGRIND else 15  # seconds for one HTTP exchange
+
+_counts = {"ok": 0, "fail": 0}
+_names = {}
+
+
+# ---------------------------------------------------------------- reporting
+
+def check(name, cond, detail=""):
+    """Print one TAP line; returns bool(cond)."""
+    name = " ".join(str(name).split())
+    n = _names.get(name, 0) + 1
+    _names[name] = n
+    if n > 1:
+        name = "%s (%d)" % (name, n)
+    if cond:
+        _counts["ok"] += 1
+        print("ok - " + name, flush=True)
+    else:
+        _counts["fail"] += 1
+        print("not ok - " + name, flush=True)
+        for line in str(detail).splitlines() or [""]:
+            print("#   " + line, flush=True)
+    return bool(cond)
+
+
+def note(text):
+    for line in str(text).splitlines():
+        print("# " + line, flush=True)
+
+
+def section(name):
+    """Decorator: run the function now; an uncaught exception is a failing check."""
+    def wrap(fn):
+        try:
+            fn()
+        except Exception:  # noqa: BLE001 -- report anything, then go on
+            check("%s: runs to the end" % name, False, traceback.format_exc())
+        return fn
+    return wrap
+
+
+def done():
+    note("%d ok, %d not ok" % (_counts["ok"], _counts["fail"]))
+    sys.exit(1 if _counts["fail"] or _counts["ok"] == 0 else 0)
+
+
+def require_binary():
+    if not (os.path.isfile(BIN) and os.access(BIN, os.X_OK)):
+        check("taizhang binary exists at %s" % BIN, False,
+              "build it first (make all); TAIZHANG_BIN=%s" % BIN)
+        done()
+
+
+def short(data, n=600):
+    if isinstance(data, bytes):
+        data = data.decode("utf-8", "replace")
+    data = str(data)
+    return data if len(data) <= n else data[:n] + "...[%d more]" % (len(data) - n)
+
+
+# ---------------------------------------------------------------- dates
+
+def beijing_today():
+    return (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=8)).date()
+
+
+def day(offset=0):
+    return (beijing_today() + datetime.timedelta(days=offset)).isoformat()
+
+
+# ---------------------------------------------------------------- test data
+
+def png_1x1():
+    """A valid 1x1 PNG (one red pixel), built byte by byte."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        c = struct.pack(">I", len(data)) + kind + data
+        return c + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    ihdr = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    idat = zlib.compress(b"\x00\xff\x00\x00")
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+# ---------------------------------------------------------------- CLI
+
+def cli_env(extra=None):
+    env = dict(os.environ)
+    env["TAIZHANG_PWHASH"] = "min"
+    for k in ("TAIZHANG_DB", "TAIZHANG_LISTEN"):
+        env.pop(k, None)
+    if extra:
+        env.update(extra)
+    return env
+
+
+def run_cli(args, stdin=None, env=None, cwd=None, timeout=120):
+    """Run the binary; returns (returncode, stdout text, stderr text)."""
+    p = subprocess.run([BIN] + list(args), input=(stdin or "").encode("utf-8"),
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=cli_env(env),
+                       cwd=cwd or tempfile.gettempdir(), timeout=timeout)
+    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+
+
+# ---------------------------------------------------------------- HTML
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr"}
+
+
+class Node:
+    def __init__(self, tag, attrs, parent=None):
+        self.tag = tag
+        self.attrs = dict(attrs)
+        self.children = []
+        self.parent = parent
+
+    def classes(self):
+        return (self.attrs.get("class") or "").split()
+
+    def text(self):
+        out = []
+
+        def walk(n):
+            for c in n.children:
+                if isinstance(c, str):
+                    out.append(c)
+                else:
+                    walk(c)
+        walk(self)
+        return "".join(out)
+
+    def iter(self):
+        for c in self.children:
+            if isinstance(c, Node):
+                yield c
+                yield from c.iter()
+
+    def find_all(self, tag=None, cls=None, **attrs):
+        res = []
+        for n in self.iter():
+            if tag and n.tag != tag:
+                continue
+            if cls and cls not in n.classes():
+                continue
+            if any(n.attrs.get(k) != v for k, v in attrs.items()):
+                continue
+            res.append(n)
+        return res
+
+    def find(self, tag=None, cls=None, **attrs):
+        r = self.find_all(tag, cls, **attrs)
+        return r[0] if r else None
+
+    def __repr__(self):
+        return "<%s %r>" % (self.tag, self.attrs)
+
+
+class Form:
+    """A form of a page with the values a browser would send by default."""
+
+    def __init__(self, node):
+        self.node = node
+        self.action = node.attrs.get("action") or ""
+        self.method = (node.attrs.get("method") or "get").lower()
+        self.enctype = node.attrs.get("enctype") or "application/x-www-form-urlencoded"
+        self.fields = []   # (name, value) sent by default
+        self.names = set()  # every named control
+        self.options = {}  # select name -> [(value, label)]
+        self.file_fields = []
+        for n in node.iter():
+            name = n.attrs.get("name")
+            if n.tag == "input" and name:
+                self.names.add(name)
+                t = (n.attrs.get("type") or "text").lower()
+                if t in ("checkbox", "radio"):
+                    if "checked" in n.attrs:
+                        self.fields.append((name, n.attrs.get("value", "on")))
+                elif t == "file":
+                    self.file_fields.append(name)
+                elif t not in ("submit", "button", "image", "reset"):
+                    self.fields.append((name, n.attrs.get("value") or ""))
+            elif n.tag == "textarea" and name:
+                self.names.add(name)
+                self.fields.append((name, n.text()))
+            elif n.tag == "select" and name:
+                self.names.add(name)
+                opts = [(o.attrs.get("value", o.text()), o.text().strip())
+                        for o in n.find_all("option")]
+                self.options[name] = opts
+                sel = [(o.attrs.get("value", o.text())) for o in n.find_all("option")
+                       if "selected" in o.attrs]
+                if "multiple" in n.attrs:
+                    for v in sel:
+                        self.fields.append((name, v))
+                elif sel:
+                    self.fields.append((name, sel[0]))
+                elif opts:
+                    self.fields.append((name, opts[0][0]))
+
+    def get(self, name):
+        for k, v in self.fields:
+            if k == name:
+                return v
+        return None
+
+    def values(self, overrides=None, drop=()):
+        """Default values with overrides (a dict; a list value sends several)."""
+        overrides = overrides or {}
+        out = [(k, v) for k, v in self.fields if k not in overrides and k not in drop]
+        for k, v in overrides.items():
+            if isinstance(v, (list, tuple)):
+                out.extend((k, x) for x in v)
+            elif v is not None:
+                out.append((k, v))
+        return out
+
+    def option_value(self, select, label_contains):
+        for v, label in self.options.get(select, []):
+            if label_contains in label and v:
+                return v
+        return None
+
+    def first_option(self, select):
+        for v, _ in self.options.get(select, []):
+            if v:
+                return v
+        return ""
+
+
+class Page(html.parser.HTMLParser):
+    """Parse a page into a small DOM and note what makes it malformed."""
+
+    def __init__(self, text):
+        super().__init__(convert_charrefs=True)
+        self.root = Node("#root", {})
+        self.cur = self.root
+        self.problems = []
+        self.counts = {}
+        self.scripts = []
+        self.raw = text
+        try:
+            self.feed(text)
+            self.close()
+        except Exception as e:  # noqa: BLE001
+            self.problems.append("parser error: %s" % e)
+        while self.cur is not self.root:
+            if self.cur.tag not in ("html", "body"):
+                self.problems.append("<%s> never closed" % self.cur.tag)
+            self.cur = self.cur.parent
+        for t in ("html", "head", "body"):
+            o, c = self.counts.get(("open", t), 0), self.counts.get(("close", t), 0)
+            if o != 1 or c != 1:
+                self.problems.append("<%s> opened %d times, closed %d times" % (t, o, c))
+        if self.counts.get(("open", "main"), 0) != self.counts.get(("close", "main"), 0):
+            self.problems.append("<main> unbalanced")
+        for attrs in self.scripts:
+            src = attrs.get("src") or ""
+            if not src.startswith("/static/"):
+                self.problems.append("inline or foreign <script %r>" % attrs)
+        if len(re.findall(r"<script", text, re.I)) != len(self.scripts):
+            self.problems.append("'<script' in the markup that is not a script element")
+
+    def handle_starttag(self, tag, attrs):
+        self.counts[("open", tag)] = self.counts.get(("open", tag), 0) + 1
+        if tag == "script":
+            self.scripts.append(dict(attrs))
+        n = Node(tag, attrs, self.cur)
+        self.cur.children.append(n)
+        if tag not in VOID:
+            self.cur = n
+
+    def handle_startendtag(self, tag, attrs):
+        self.counts[("open", tag)] = self.counts.get(("open", tag), 0) + 1
+        self.counts[("close", tag)] = self.counts.get(("close", tag), 0) + 1
+        self.cur.children.append(Node(tag, attrs, self.cur))
+
+    def handle_endtag(self, tag):
+        self.counts[("close", tag)] = self.counts.get(("close", tag), 0) + 1
+        if tag in VOID:
+            return
+        if self.cur.tag == tag:
+            self.cur = self.cur.parent
+            return
+        self.problems.append("</%s> while <%s> is open" % (tag, self.cur.tag))
+        n = self.cur
+        while n is not self.root and n.tag != tag:
+            n = n.parent
+        if n is not self.root:
+            self.cur = n.parent
+
+    def handle_data(self, data):
+        self.cur.children.append(data)
+
+    # -- queries
+    def text(self):
+        return self.root.text()
+
+    def find_all(self, *a, **k):
+        return self.root.find_all(*a, **k)
+
+    def find(self, *a, **k):
+        return self.root.find(*a, **k)
+
+    def forms(self):
+        return [Form(n) for n in self.root.find_all("form")]
+
+    def form(self, action=None, method=None, has=None, hidden_action=None):
+        """The first form matching: action path (prefix match without query),
+        method, a named control, or the value of its hidden field `action`."""
+        for f in self.forms():
+            if action is not None and f.action.split("?")[0] != action:
+                continue
+            if method and f.method != method:
+                continue
+            if has and has not in f.names:
+                continue
+            if hidden_action is not None and f.get("action") != hidden_action:
+                continue
+            return f
+        return None
+
+    def links(self):
+        return [n.attrs.get("href") for n in self.root.find_all("a") if n.attrs.get("href")]
+
+    def images(self):
+        return [n.attrs.get("src") for n in self.root.find_all("img") if n.attrs.get("src")]
+
+    def csrf(self):
+        for n in self.root.find_all("input"):
+            if n.attrs.get("name") == "csrf" and n.attrs.get("value"):
+                return n.attrs["value"]
+        return None
+
+    def hidden_actions(self):
+        return [f.get("action") for f in self.forms() if f.get("action")]
+
+
+# ---------------------------------------------------------------- HTTP
+
+class Response:
+    def __init__(self, method, path, status, reason, headers, body):
+        self.method, self.path = method, path
+        self.status, self.reason = status, reason
+        self.headers = headers  # list of (name, value)
+        self.body = body
+        self._page = None
+
+    def header(self, name):
+        for k, v in self.headers:
+            if k.lower() == name.lower():
+                return v
+        return None
+
+    def headers_all(self, name):
+        return [v for k, v in self.headers if k.lower() == name.lower()]
+
+    @property
+    def location(self):
+        return self.header("Location")
+
+    @property
+    def ctype(self):
+        return self.header("Content-Type") or ""
+
+    @property
+    def text(self):
+        return self.body.decode("utf-8", "replace")
+
+    @property
+    def is_html(self):
+        return self.ctype.startswith("text/html")
+
+    @property
+    def page(self):
+        if self._page is None:
+            self._page = Page(self.text)
+        return self._page
+
+    def describe(self):
+        return "%s %s -> %s %s; Location=%s; Content-Type=%s\n%s" % (
+            self.method, short(self.path, 200), self.status, self.reason, self.location,
+            self.ctype, short(self.text, 800))
+
+    def __repr__(self):
+        return "<Response %s %s %s>" % (self.method, short(self.path, 80), self.status)
+
+
+class NoResponse(Exception):
+    pass
+
+
+def encode_urlencoded(fields):
+    parts = []
+    for k, v in fields:
+        kb = k.encode("utf-8") if isinstance(k, str) else k
+        vb = v.encode("utf-8") if isinstance(v, str) else bytes(v)
+        parts.append(urllib.parse.quote_from_bytes(kb, safe="") + "=" +
+                     urllib.parse.quote_from_bytes(vb, safe=""))
+    return "&".join(parts).encode("ascii")
+
+
+def encode_multipart(fields, files=None, boundary=None, final=True):
+    """fields: [(name, str|bytes)]; files: [(field, filename, content_type, bytes)]."""
+    boundary = boundary or ("tzE2E" + uuid.uuid4().hex)
+    out = []
+    for k, v in fields:
+        vb = v.encode("utf-8") if isinstance(v, str) else bytes(v)
+        out.append(("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n" %
+                    (boundary, k)).encode("utf-8") + vb + b"\r\n")
+    for field, filename, ctype, data in files or []:
+        out.append(("--%s\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\n"
+                    "Content-Type: %s\r\n\r\n" % (boundary, field, filename, ctype)).encode("utf-8")
+                   + data + b"\r\n")
+    if final:
+        out.append(("--%s--\r\n" % boundary).encode("ascii"))
+    return b"".join(out), "multipart/form-data; boundary=" + boundary
+
+
+AUTO = object()
+
+
+class Client:
+    """One browser: its own cookies, no automatic redirects unless asked."""
+
+    def __init__(self, server, label="client"):
+        self.server = server
+        self.label = label
+        self.cookies = {}
+        self.set_cookie_log = []  # every Set-Cookie header seen
+        self.last = None
+        self.last_csrf = None
+
+    # -- raw
+    def request(self, method, path, body=None, headers=None, follow=False, timeout=None,
+                cookies=True):
+        hdrs = {"Host": "127.0.0.1:%d" % self.server.port, "User-Agent": "taizhang-e2e"}
+        if cookies and self.cookies:
+            hdrs["Cookie"] = "; ".join("%s=%s" % kv for kv in self.cookies.items())
+        if headers:
+            hdrs.update(headers)
+        if body is not None and "Content-Length" not in hdrs:
+            hdrs["Content-Length"] = str(len(body))
+        conn = http.client.HTTPConnection("127.0.0.1", self.server.port,
+                                          timeout=timeout or TIMEOUT)
+        try:
+            conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+            for k, v in hdrs.items():
+                conn.putheader(k, v)
+            conn.endheaders(body)
+            r = conn.getresponse()
+            data = r.read()
+            resp = Response(method, path, r.status, r.reason, r.getheaders(), data)
+        except (OSError, http.client.HTTPException) as e:
+            raise NoResponse("%s %s: %s: %s" % (method, short(path, 200), type(e).__name__, e))
+        finally:
+            conn.close()
+        self._took(resp)
+        if follow and resp.status in (301, 302, 303, 307, 308) and resp.location:
+            return self.get(resp.location, follow=True)
+        return resp
+
+    def _took(self, resp):
+        for v in resp.headers_all("Set-Cookie"):
+            self.set_cookie_log.append(v)
+            nv = v.split(";", 1)[0]
+            if "=" not in nv:
+                continue
+            name, value = nv.split("=", 1)
+            attrs = v.lower()
+            if value == "" or re.search(r"max-age=0\b", attrs):
+                self.cookies.pop(name.strip(), None)
+            else:
+                self.cookies[name.strip()] = value.strip()
+        self.last = resp
+        self.server.record(resp)
+        if resp.is_html:
+            tok = resp.page.csrf()
+            if tok:
+                self.last_csrf = tok
+
+    def get(self, path, follow=False, **kw):
+        return self.request("GET", path, follow=follow, **kw)
+
+    def csrf(self):
+        if not self.last_csrf:
+            self.get("/login", follow=True)
+        return self.last_csrf
+
+    def post_form(self, path, fields, files=None, csrf=AUTO, multipart=None, follow=False,
+                  headers=None):
+        """Post fields ([(k, v)] or dict). csrf: AUTO (from the last page, fetching one if
+        needed), None (send none) or a string. Multipart when files are given or asked."""
+        if isinstance(fields, dict):
+            fields = list(fields.items())
+        fields = list(fields)
+        if csrf is AUTO:
+            if not any(k == "csrf" for k, _ in fields):
+                fields.insert(0, ("csrf", self.csrf() or ""))
+        elif csrf is not None:
+            fields = [(k, v) for k, v in fields if k != "csrf"]
+            fields.insert(0, ("csrf", csrf))
+        else:
+            fields = [(k, v) for k, v in fields if k != "csrf"]
+        if files or multipart:
+            body, ctype = encode_multipart(fields, files)
+        else:
+            body, ctype = encode_urlencoded(fields), "application/x-www-form-urlencoded"
+        h = {"Content-Type": ctype}
+        if headers:
+            h.update(headers)
+        return self.request("POST", path, body=body, headers=h, follow=follow)
+
+    def submit(self, form, overrides=None, files=None, drop=(), follow=False, csrf=AUTO):
+        """Send a parsed Form as a browser would, with overrides."""
+        multipart = form.enctype.startswith("multipart/")
+        vals = form.values(overrides, drop)
+        if csrf is not AUTO:
+            vals = [(k, v) for k, v in vals if k != "csrf"]
+            if csrf is not None:
+                vals.insert(0, ("csrf", csrf))
+            return self.post_form(form.action, vals, files=files, csrf=None,
+                                  multipart=multipart, follow=follow)
+        return self.post_form(form.action, vals, files=files, multipart=multipart,
+                              follow=follow)
+
+    # -- staff
+    def login(self, login, password=None):
+        """Sign in; returns the POST /login response (303 to /staff when it worked)."""
+        if password is None:
+            password = self.server.passwords[login]
+        self.get("/login")
+        r = self.post_form("/login", [("login", login), ("password", password)])
+        if r.status == 303:
+            self.get(r.location)  # picks up the session's CSRF token
+        return r
+
+    def logout(self):
+        self.get("/staff")
+        r = self.post_form("/logout", [])
+        self.last_csrf = None  # the session's token died with it
+        return r
+
+
+# ---------------------------------------------------------------- server
+
+DEFAULT_DEPARTMENTS = [("cgj", "城市管理局"), ("swj", "水务局")]
+DEFAULT_AREAS = [("xinhua", "新华社区")]
+DEFAULT_USERS = [
+    ("clerk1", "clerk", None, "王芳"),
+    ("clerk2", "clerk", None, "赵敏"),
+    ("leader1", "leader", None, "陈书记"),
+    ("hroad", "handler", "cgj", "刘承办"),
+    ("hwater", "handler", "swj", "孙承办"),
+    ("obs1", "observer", None, "周监督"),
+]
+
+
+class HarnessError(Exception):
+    pass
+
+
+class Server:
+    """A fresh ledger and a running `taizhang serve` on it."""
+
+    def __init__(self, label="server", users=DEFAULT_USERS, departments=DEFAULT_DEPARTMENTS,
+                 areas=DEFAULT_AREAS, extra_args=(), existing_db=None):
+        self.label = label
+        self.existing_db = existing_db
+        self.users = list(users)
+        self.departments = list(departments)
+        self.areas = list(areas)
+        self.extra_args = list(extra_args)
+        self.passwords = {}
+        self.proc = None
+        self.port = None
+        self.responses = 0
+        self.server_errors = []
+        self.html_problems = []
+
+    # -- lifecycle
+    def __enter__(self):
+        self.dir = tempfile.mkdtemp(prefix="tz-e2e-")
+        self.db = os.path.join(self.dir, "t.db")
+        if self.existing_db:
+            self.db = self.existing_db
+            try:
+                self.start()
+            except BaseException:
+                check("%s: server starts on %s" % (self.label, self.db), False,
+                      traceback.format_exc() + "\nserver stderr:\n" + self.stderr()[-4000:])
+                self._stop(report=True)
+                shutil.rmtree(self.dir, ignore_errors=True)
+                raise
+            return self
+        try:
+            self._cli(["init", "--db", self.db], "init")
+            self.add_user("admin", "admin", None, "管理员")
+            self.start()
+            self._catalog()
+            for login, role, dept, name in self.users:
+                self.add_user(login, role, dept, name)
+        except BaseException:
+            check("%s: ledger, users and server set up" % self.label, False,
+                  traceback.format_exc() + "\nserver stderr:\n" + self.stderr()[-4000:])
+            self._stop(report=True)
+            shutil.rmtree(self.dir, ignore_errors=True)
+            raise
+        return self
+
+    def __exit__(self, et, ev, tb):
+        self._stop(report=True)
+        errlines = [l for l in self.stderr().splitlines() if " error " in l][:10]
+        check("%s: no 5xx answer to any request" % self.label, not self.server_errors,
+              "\n".join(e.split("\n")[0] for e in self.server_errors[:10]) +
+              "\nserver error log:\n" + "\n".join(errlines))
+        check("%s: every text/html page well-formed (%d answers)" % (self.label, self.responses),
+              not self.html_problems, "\n".join(self.html_problems[:15]))
+        if et is None or not os.environ.get("TZ_E2E_KEEP"):
+            shutil.rmtree(self.dir, ignore_errors=True)
+        return False
+
+    def _cli(self, args, what, stdin=None):
+        rc, out, err = run_cli(args, stdin=stdin, cwd=self.dir)
+        if rc != 0:
+            raise HarnessError("taizhang %s failed (%d): %s %s" % (what, rc, out, err))
+        return out
+
+    def add_user(self, login, role, dept, name):
+        pw = "pw-%s-2026" % login
+        args = ["user", "add", login, "--role", role, "--name", name, "--db", self.db]
+        if dept:
+            args += ["--department", dept]
+        self._cli(args, "user add %s" % login, stdin=pw + "\n")
+        self.passwords[login] = pw
+
+    def start(self):
+        self.out_path = os.path.join(self.dir, "stdout.log")
+        self.err_path = os.path.join(self.dir, "stderr.log")
+        cmd = [BIN, "serve", "--db", self.db, "--listen", "127.0.0.1:0"] + self.extra_args
+        if VALGRIND:
+            supp = os.path.join(ROOT, "tests", "valgrind.supp")
+            cmd = ["valgrind", "--quiet", "--error-exitcode=99", "--leak-check=full",
+                   "--errors-for-leak-kinds=definite,indirect"] + \
+                  (["--suppressions=" + supp] if os.path.exists(supp) else []) + cmd
+        env = cli_env({"ASAN_OPTIONS": os.environ.get("ASAN_OPTIONS", "detect_leaks=1"),
+                       "UBSAN_OPTIONS": os.environ.get("UBSAN_OPTIONS", "print_stacktrace=1")})
+        self._out = open(self.out_path, "wb")
+        self._err = open(self.err_path, "wb")
+        self.proc = subprocess.Popen(cmd, stdout=self._out, stderr=self._err, env=env,
+                                     cwd=self.dir)
+        deadline = time.time() + (120 if VALGRIND else 15)
+        line = None
+        while time.time() < deadline:
+            with open(self.out_path, "rb") as f:
+                m = re.search(rb"taizhang: listening on [^\n]*\n", f.read())
+            if m:
+                line = m.group(0).decode("utf-8", "replace").strip()
+                break
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.02)
+        if line is None:
+            raise HarnessError("server did not print its listening line: rc=%s\nstdout: %s\n"
+                               "stderr: %s" % (self.proc.poll(), short(self.stdout()),
+                                               short(self.stderr(), 2000)))
+        m = re.fullmatch(r"taizhang: listening on http://127\.0\.0\.1:(\d+)", line)
+        real = listening_port(self.proc.pid)
+        check("%s: prints 'taizhang: listening on http://127.0.0.1:PORT' with the bound port"
+              % self.label, m and real and int(m.group(1)) == real,
+              "printed %r; the process listens on port %s" % (line, real))
+        self.port = real or (int(m.group(1)) if m else None)
+        if not self.port:
+            raise HarnessError("cannot find the server's port (printed %r)" % line)
+
+    def stdout(self):
+        try:
+            with open(self.out_path, "rb") as f:
+                return f.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    def stderr(self):
+        try:
+            with open(self.err_path, "rb") as f:
+                return f.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    def _stop(self, report):
+        if not self.proc:
+            return
+        p, self.proc = self.proc, None
+        rc = p.poll()
+        if rc is None:
+            p.send_signal(signal.SIGTERM)
+            try:
+                rc = p.wait(timeout=120 if VALGRIND else 10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+                rc = "timeout"
+        self._out.close()
+        self._err.close()
+        if not report:
+            return
+        err = self.stderr()
+        m = re.search(r"ERROR: AddressSanitizer|runtime error:|LeakSanitizer|==\d+== (Invalid |"
+                      r"Conditional jump|Use of uninitialised|Syscall param|Mismatched free|"
+                      r"\S.* (definitely|indirectly) lost)", err)
+        at = m.start() if m else -1
+        excerpt = err[max(0, at - 300):at + 3500] if at >= 0 else err[-3000:]
+        check("%s: exits with status 0 on SIGTERM" % self.label, rc == 0,
+              "exit status %s\nstderr: %s" % (rc, excerpt))
+        bad = [s for s in ("ERROR: AddressSanitizer", "runtime error:", "LeakSanitizer",
+                           "ERROR SUMMARY: [1-9]", "Invalid read", "Invalid write",
+                           "Conditional jump", "definitely lost in")
+               if re.search(s, err)]
+        check("%s: no sanitizer or valgrind report" % self.label, not bad,
+              "found %s (report above)" % bad)
+
+    # -- what clients report
+    def record(self, resp):
+        self.responses += 1
+        if resp.status >= 500:
+            self.server_errors.append(resp.describe())
+        if resp.is_html and resp.body:
+            probs = resp.page.problems
+            if probs:
+                self.html_problems.append("%s %s (%d): %s" % (resp.method, short(resp.path, 120),
+                                                              resp.status, "; ".join(probs[:5])))
+
+    def client(self, label="client"):
+        return Client(self, label)
+
+    def staff(self, login):
+        """A client signed in as login (raises when sign-in fails)."""
+        c = Client(self, login)
+        r = c.login(login)
+        if r.status != 303:
+            raise HarnessError("login %s failed: %s" % (login, r.describe()))
+        return c
+
+    # -- catalogue through the admin pages
+    def _catalog(self):
+        if not self.departments and not self.areas:
+            return
+        admin = self.staff("admin")
+        self.catalog_notes = []
+        for kind, rows in (("departments", self.departments), ("areas", self.areas)):
+            for code, name in rows:
+                ok, why = self._admin_create(admin, kind, code, name)
+                if not ok:
+                    self.catalog_notes.append("%s %s: %s" % (kind, code, why))
+                    self._sql_insert(kind, code, name)
+        check("%s: departments and areas created through /staff/admin/*" % self.label,
+              not self.catalog_notes,
+              "fell back to writing them into the database:\n" + "\n".join(self.catalog_notes))
+
+    def _admin_create(self, admin, kind, code, name):
+        path = "/staff/admin/" + kind
+        r = admin.get(path)
+        if r.status != 200:
+            return False, "GET %s: %d" % (path, r.status)
+        form = None
+        for f in r.page.forms():
+            if f.method == "post" and "code" in f.names and "name" in f.names and \
+                    (f.get("id") or "0").strip() in ("", "0"):
+                form = f
+                break
+        if not form:
+            return False, "no POST form with fields code and name on %s" % path
+        resp = admin.submit(form, {"code": code, "name": name})
+        if resp.status not in (200, 303):
+            return False, "POST %s: %s" % (path, resp.describe())
+        r2 = admin.get(path)
+        if code not in r2.text or name not in r2.text:
+            return False, "%s not listed after POST: %s" % (code, resp.describe())
+        return True, ""
+
+    def _sql_insert(self, kind, code, name):
+        con = sqlite3.connect(self.db, timeout=10)
+        try:
+            con.execute("INSERT OR IGNORE INTO %s(code, name) VALUES (?, ?)" % kind, (code, name))
+            con.commit()
+        finally:
+            con.close()
+
+
+# ---------------------------------------------------------------- ledger helpers
+
+NUMBER_RE = r"TZ-\d{4}-\d{6}"
+
+
+def submit_matter(client, title, description="详细情况见标题。", name="", phone="",
+                  public=True, kind="request", subkind="求助", photo=None, category=None,
+                  area=None, extra=None):
+    """Resident submits through /submit. Returns (response, number, secret); number and
+    secret are None unless the answer is the expected 303."""
+    r = client.get("/submit")
+    if r.status != 200:
+        return r, None, None
+    form = r.page.form(action="/submit", method="post")
+    if not form:
+        raise HarnessError("no form on /submit: %s" % r.describe())
+    fields = {"kind": kind, "subkind": subkind, "title": title, "description": description,
+              "name": name, "phone": phone,
+              "category": category if category is not None else form.first_option("category"),
+              "area": area if area is not None else form.first_option("area")}
+    drop = () if public else ("is_public",)
+    if public:
+        fields["is_public"] = "1"
+    if extra:
+        fields.update(extra)
+    files = [("photo",) + tuple(photo)] if photo else None
+    resp = client.submit(form, fields, files=files, drop=drop)
+    m = re.match(r"^/t/(%s)\?k=([^&]+)&new=1$" % NUMBER_RE, resp.location or "")
+    if resp.status != 303 or not m:
+        return resp, None, None
+    return resp, m.group(1), urllib.parse.unquote(m.group(2))
+
+
+def matter_page(client, number):
+    return client.get("/staff/m/" + number)
+
+
+def events(page):
+    """The entries of the timeline on a page: [(what, full text)]."""
+    ol = page.find("ol", cls="timeline")
+    if not ol:
+        return []
+    out = []
+    for li in ol.find_all("li"):
+        what = li.find("span", cls="what")
+        out.append(((what.text().strip() if what else ""), " ".join(li.text().split())))
+    return out
+
+
+def status_of(page):
+    """The status badge texts on a page."""
+    return [n.text().strip() for n in page.find_all("span", cls="status")]
+
+
+def act(client, number, action, overrides=None, version=None, csrf=AUTO):
+    """Load the staff page of a matter and post the form of `action` with overrides.
+    Returns the response, or raises when the form is not offered."""
+    r = matter_page(client, number)
+    form = r.page.form(hidden_action=action) if r.status == 200 else None
+    if not form:
+        raise HarnessError("no '%s' form for %s on %s: offered %s\n%s" % (
+            action, client.label, number, r.page.hidden_actions() if r.is_html else "-",
+            r.describe()))
+    ov = dict(overrides or {})
+    if version is not None:
+        ov["version"] = str(version)
+    return client.submit(form, ov, csrf=csrf)
+
+
+def staff_count(client, query=""):
+    """The number of matters /staff/matters shows for the query, or None."""
+    r = client.get("/staff/matters" + query)
+    if r.status != 200:
+        return None
+    m = re.search(r"共\s*<strong>(\d+)</strong>\s*件", r.text)
+    if m:
+        return int(m.group(1))
+    return 0 if r.page.find("div", cls="empty") else None
+
+
+def board_numbers(client, query=""):
+    r = client.get("/board" + query)
+    if r.status != 200:
+        return None
+    return re.findall(NUMBER_RE, r.page.text())
+
+
+def listening_port(pid):
+    """The TCP port process pid listens on (from /proc), or None."""
+    inodes = set()
+    try:
+        for fd in os.listdir("/proc/%d/fd" % pid):
+            try:
+                t = os.readlink("/proc/%d/fd/%s" % (pid, fd))
+            except OSError:
+                continue
+            m = re.fullmatch(r"socket:\[(\d+)\]", t)
+            if m:
+                inodes.add(m.group(1))
+        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+            with open(table) as f:
+                for row in f.read().splitlines()[1:]:
+                    c = row.split()
+                    if len(c) > 9 and c[3] == "0A" and c[9] in inodes:
+                        return int(c[1].rsplit(":", 1)[1], 16)
+    except OSError:
+        return None
+    return None
+
+
+def wait_port_closed(port, timeout=5):
+    end = time.time() + timeout
+    while time.time() < end:
+        s = socket.socket()
+        try:
+            s.connect(("127.0.0.1", port))
+        except OSError:
+            return True
+        finally:
+            s.close()
+        time.sleep(0.05)
+    return False
