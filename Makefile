@@ -11,9 +11,10 @@ PKGS     := libmicrohttpd sqlite3 libsodium jansson opencc libqrencode
 CC       ?= cc
 BUILD    ?= build
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -Wall -Wextra -Werror \
+# Flags the code needs, kept apart from CFLAGS so `make CFLAGS=...` only tunes.
+TZ_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -Wall -Wextra -Werror \
             -Wno-unused-parameter -Isrc $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
+TZ_LIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 TEST_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 LIB_SRC  := $(sort $(filter-out src/main.c,$(wildcard src/*/*.c)))
@@ -31,18 +32,18 @@ taizhang: $(BIN)
 
 $(BUILD)/%.o: %.c $(wildcard src/*/*.h) Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(CFLAGS) $(TZ_CFLAGS) -c $< -o $@
 
 $(BUILD)/libtaizhang.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
 $(BIN): $(BUILD)/src/main.o $(BUILD)/libtaizhang.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TZ_LIBS) $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libtaizhang.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(BUILD)/libtaizhang.a $(LDLIBS) $(TEST_LIBS)
+	$(CC) $(CFLAGS) $(TZ_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(BUILD)/libtaizhang.a $(TZ_LIBS) $(LDLIBS) $(TEST_LIBS)
 
 units: $(UNIT_BIN)
 

@@ -431,7 +431,7 @@ static int load_users(demo_ctx *c, buf *out)
 {
 	int64_t created = c->now - 100 * 86400;
 	buf_reset(out);
-	buf_puts(out, "登录名      密码                角色      单位/职务      姓名\n");
+	buf_puts(out, "登录名      密码                姓名（角色，单位/职务）\n");
 	for (size_t i = 0; i < ARRAY_LEN(accounts); i++) {
 		int64_t id = 0;
 		char *msg = NULL;
@@ -454,8 +454,8 @@ static int load_users(demo_ctx *c, buf *out)
 		for (size_t k = 0; !post && k < ARRAY_LEN(departments); k++)
 			if (accounts[i].dept && strcmp(departments[k].code, accounts[i].dept) == 0)
 				post = departments[k].name;
-		buf_printf(out, "%-11s %-19s %-9s %s  %s\n", accounts[i].login, accounts[i].password,
-			   role_label(a.role), post ? post : "", accounts[i].name);
+		buf_printf(out, "%-11s %-19s %s（%s，%s）\n", accounts[i].login, accounts[i].password,
+			   accounts[i].name, role_label(a.role), post ? post : "");
 	}
 	return 0;
 }

@@ -156,15 +156,23 @@ static void pick_place(demo_ctx *c, plan *p)
 static int pick_fate(demo_ctx *c, int age_days)
 {
 	/* submitted rejected merged accepted assigned returned in_progress
-	 * resolved rated reopened closed, in percent */
-	static const int young[F_COUNT] = {40, 0, 0, 20, 25, 0, 15, 0, 0, 0, 0};
-	static const int recent[F_COUNT] = {4, 3, 3, 5, 8, 4, 25, 15, 10, 3, 20};
-	static const int old[F_COUNT] = {0, 4, 3, 1, 4, 1, 8, 5, 6, 2, 66};
-	const int *w = age_days < 2 ? young : age_days < 10 ? recent : old;
+	 * resolved rated reopened closed, in percent, by age in days */
+	static const int young[F_COUNT] = {40, 0, 0, 20, 25, 0, 15, 0, 0, 0, 0};   /* 0-1 */
+	static const int recent[F_COUNT] = {4, 3, 3, 5, 8, 4, 25, 15, 10, 3, 20};  /* 2-9 */
+	static const int month[F_COUNT] = {0, 4, 3, 1, 4, 1, 10, 8, 8, 2, 59};     /* 10-29 */
+	static const int old[F_COUNT] = {0, 4, 3, 0, 1, 0, 2, 2, 2, 1, 85};       /* 30- */
+	const int *w = age_days < 2 ? young : age_days < 10 ? recent : age_days < 30 ? month : old;
 	int r = demo_range(c, 0, 99), f = 0;
 	while (f < F_COUNT - 1 && r >= w[f])
 		r -= w[f++];
 	return f;
+}
+
+/* Is this fate a matter still being worked on? */
+static bool open_fate(int fate)
+{
+	return fate == F_ACCEPTED || fate == F_ASSIGNED || fate == F_RETURNED ||
+	       fate == F_IN_PROGRESS || fate == F_REOPENED;
 }
 
 /* An earlier generated matter of the same template handed in during the
@@ -200,12 +208,17 @@ static void plan_fate(demo_ctx *c, plan *p, int age_days, size_t first)
 	}
 	if (p->fate == F_RETURNED && !tp->wrong)
 		p->fate = F_ASSIGNED;
+	/* Why: urgent matters and questions are not left lying for weeks; the
+	 * old open ones are the hard cases (overdue, 督办). */
+	if (age_days >= 10 && open_fate(p->fate) &&
+	    ((tp->flags & TPL_URGENT) || !strcmp(tp->subkind, "咨询")))
+		p->fate = F_CLOSED;
 	p->accept_first = p->fate == F_ACCEPTED || demo_chance(c, 70);
 	p->misroute = tp->wrong && (p->fate == F_RETURNED || demo_chance(c, 6));
 	p->unhappy = p->fate == F_REOPENED || demo_chance(c, 7);
 	p->leader_reopens = inspection || demo_chance(c, 30);
 	int r = demo_range(c, 0, 99);
-	p->rating = inspection || r < 10 ? NULL : r < 80 ? "satisfied" : "basic";
+	p->rating = inspection || r < 10 ? NULL : r < 82 ? "satisfied" : "basic";
 	if (p->fate == F_RATED && !p->rating)
 		p->fate = F_CLOSED;
 	bool has_notes = tp->progress[0] != NULL;

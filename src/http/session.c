@@ -16,22 +16,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/token.h"
 #include "base/utf8.h"
 #include "base/util.h"
-
-/* Fill out with a new random token (SESSION_TOKEN_SIZE bytes with NUL). */
-static void random_token(char out[SESSION_TOKEN_SIZE])
-{
-	unsigned char raw[32];
-	if (sodium_init() < 0) {
-		log_error("libsodium failed to initialise");
-		abort();
-	}
-	randombytes_buf(raw, sizeof raw);
-	sodium_bin2base64(out, SESSION_TOKEN_SIZE, raw, sizeof raw,
-			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	sodium_memzero(raw, sizeof raw);
-}
 
 /* Does s look like one of our tokens (43 base64url characters)? */
 static bool token_shaped(const char *s)
@@ -45,14 +32,6 @@ static bool token_shaped(const char *s)
 	return true;
 }
 
-/* BLAKE2b-256 of s as lower-case hex. */
-static void hash_hex(const char *s, char out[SESSION_HASH_SIZE])
-{
-	unsigned char h[32];
-	crypto_generichash(h, sizeof h, (const unsigned char *)s, strlen(s), NULL, 0);
-	sodium_bin2hex(out, SESSION_HASH_SIZE, h, sizeof h);
-}
-
 /* Copy src into a fixed actor field of size n, cut at a character
  * boundary so the field stays valid UTF-8. */
 static void copy_field(char *dst, size_t n, const char *src)
@@ -61,17 +40,6 @@ static void copy_field(char *dst, size_t n, const char *src)
 	len = utf8_cut_bytes(src ? src : "", len, n - 1);
 	memcpy(dst, src ? src : "", len);
 	dst[len] = '\0';
-}
-
-void apikey_hash(const char *key, char out[SESSION_HASH_SIZE])
-{
-	hash_hex(key ? key : "", out);
-}
-
-void apikey_generate(char out[APIKEY_SIZE])
-{
-	memcpy(out, "tzk_", 4);
-	random_token(out + 4);
 }
 
 struct create_ctx {
@@ -96,9 +64,9 @@ int session_create(db *d, int64_t user_id, int64_t now, int64_t ttl,
 		   char token_out[SESSION_TOKEN_SIZE], char csrf_out[SESSION_TOKEN_SIZE])
 {
 	char id[SESSION_HASH_SIZE];
-	random_token(token_out);
-	random_token(csrf_out);
-	hash_hex(token_out, id);
+	token_random(token_out);
+	token_random(csrf_out);
+	token_hash(token_out, id);
 	struct create_ctx c = {id, csrf_out, user_id, now, ttl};
 	int rc = db_transact(d, create_tx, &c);
 	if (rc < 0) {
@@ -114,7 +82,7 @@ int session_create(db *d, int64_t user_id, int64_t now, int64_t ttl,
 static int load_apikey(request *rq, const char *key)
 {
 	char h[SESSION_HASH_SIZE];
-	apikey_hash(key, h);
+	token_hash(key, h);
 	db_stmt *q = db_query(rq->db,
 			      "SELECT id, name, role, department_id FROM api_keys"
 			      " WHERE key_hash = ? AND revoked_at IS NULL",
@@ -135,7 +103,7 @@ static int load_apikey(request *rq, const char *key)
 static int load_session(request *rq, const char *token)
 {
 	char h[SESSION_HASH_SIZE];
-	hash_hex(token, h);
+	token_hash(token, h);
 	db_stmt *q = db_query(rq->db,
 			      "SELECT u.id, u.role, u.department_id, u.login, u.name, s.csrf"
 			      " FROM sessions s JOIN users u ON u.id = s.user_id"
@@ -181,7 +149,7 @@ int session_load(request *rq)
 	if (token_shaped(csrf))
 		copy_field(rq->csrf, sizeof rq->csrf, csrf);
 	else
-		random_token(rq->csrf);
+		token_random(rq->csrf);
 done:
 	if (rc < 0) {
 		memset(&rq->who, 0, sizeof rq->who);

@@ -25,8 +25,6 @@
 #define SESSION_TOKEN_SIZE 44
 /* Size of a hash buffer: 32 bytes of BLAKE2b as hex and the NUL. */
 #define SESSION_HASH_SIZE 65
-/* Size of an API key buffer: "tzk_" and a token. */
-#define APIKEY_SIZE (4 + SESSION_TOKEN_SIZE)
 
 /* Open a session for user_id valid from now for ttl seconds, and remove
  * expired sessions. token_out receives the cookie value to hand to the
@@ -54,11 +52,5 @@ void session_csrf_cookie(const request *rq, response *rs);
  * caller also clears the cookie (resp_set_cookie(rs, SESSION_COOKIE, "", 0)).
  * Returns 0, or a negative db_result. */
 int session_destroy(db *d, const char *session_id);
-
-/* Hash of an API key as stored in api_keys.key_hash (BLAKE2b-256, hex). */
-void apikey_hash(const char *key, char out[SESSION_HASH_SIZE]);
-
-/* A new random API key: "tzk_" followed by 43 base64url characters. */
-void apikey_generate(char out[APIKEY_SIZE]);
 
 #endif
