@@ -221,10 +221,13 @@ static void plan_fate(demo_ctx *c, plan *p, int age_days, size_t first)
 	p->rating = inspection || r < 10 ? NULL : r < 82 ? "satisfied" : "basic";
 	if (p->fate == F_RATED && !p->rating)
 		p->fate = F_CLOSED;
-	bool has_notes = tp->progress[0] != NULL;
-	p->notes_want = has_notes ? demo_range(c, 1, 3) : demo_range(c, 0, 1);
+	/* the template's notes (or a generic first one), sometimes a last one */
+	int have = (tp->progress[0] != NULL) + (tp->progress[1] != NULL);
+	p->notes_want = have ? demo_range(c, 1, have) : demo_range(c, 0, 1);
 	if (p->fate == F_IN_PROGRESS && !p->notes_want)
 		p->notes_want = 1;
+	if (p->notes_want && demo_chance(c, 25))
+		p->notes_want++;
 	p->extension = p->notes_want && age_days >= 10 && demo_chance(c, 10);
 }
 
@@ -347,18 +350,32 @@ static int gen_return(demo_ctx *c, demo_walker *w, plan *p)
 	return rc;
 }
 
+/* An extension is asked for a day or two before the deadline. */
+static int64_t extension_time(demo_ctx *c, demo_walker *w)
+{
+	char deadline[11];
+	tz_date due;
+	demo_deadline(c, w->number, deadline);
+	if (!workday_date_parse(deadline, &due))
+		return demo_office_after(c, w->t, 60, 600);
+	int64_t t = demo_day_start(workday_date_add_days(due, -demo_range(c, 1, 2)));
+	t = demo_office_after(c, t, 9 * 60, 16 * 60);
+	return t > w->t ? t : demo_office_after(c, w->t, 60, 600);
+}
+
 static int gen_progress(demo_ctx *c, demo_walker *w, plan *p)
 {
 	int k = p->notes_done;
+	const char *const *pool = k == 0 ? demo_generic_progress : demo_final_progress;
 	char *note = p->round ? xstrdup(demo_pick(c, demo_redo_progress))
 		     : k < 2 && p->tp->progress[k] ? expand(c, p, p->tp->progress[k])
-						   : xstrdup(demo_pick(c, demo_generic_progress));
+						   : xstrdup(demo_pick(c, pool));
 	action_input in = {.act = ACT_PROGRESS, .note = note, .note_public = demo_chance(c, 80)};
 	int rc = demo_act(c, demo_handler(c, w->dept), w->number, &in, w->t);
 	free(note);
 	p->notes_done++;
 	if (p->round == 0 && p->extension && p->notes_done == 1)
-		next(w, p, S_EXTEND, demo_office_after(c, w->t, 60, 600));
+		next(w, p, S_EXTEND, extension_time(c, w));
 	else if (p->notes_done < p->notes_want)
 		next(w, p, S_PROGRESS, demo_office_after(c, w->t, 240, 2400));
 	else

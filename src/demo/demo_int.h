@@ -138,7 +138,7 @@ extern const demo_road demo_roads[];
 extern const size_t demo_nroads;
 /* Phrase pools: a NULL-terminated list each. */
 extern const char *const demo_spots[], *const demo_surnames[], *const demo_titles[],
-	*const demo_mobile[], *const demo_generic_progress[], *const demo_redo_progress[],
+	*const demo_mobile[], *const demo_generic_progress[], *const demo_final_progress[], *const demo_redo_progress[],
 	*const demo_reject_notes[], *const demo_assign_notes[], *const demo_extension_reasons[],
 	*const demo_extension_approvals[], *const demo_happy_notes[], *const demo_basic_notes[],
 	*const demo_unhappy_notes[], *const demo_close_notes[];

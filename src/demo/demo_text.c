@@ -235,8 +235,9 @@ const char *const demo_mobile[] = {"138", "139", "135", "136", "137", "158", "15
 				     "187", "188", "150", "151", "152", "182", "133", "153",
 				     "180", "189", "131", "132", NULL};
 const char *const demo_generic_progress[] = {
-	"已电话联系反映人，了解具体情况", "工作人员已到现场核实情况", "正在协调相关单位共同处理",
-	"已制定处理方案，正在组织实施", NULL};
+	"已电话联系反映人，了解具体情况", "工作人员已到现场核实情况", NULL};
+const char *const demo_final_progress[] = {
+	"已处理完毕，正在复查效果", "已基本处理完毕，待反映人确认", NULL};
 const char *const demo_redo_progress[] = {
 	"按重办要求再次到现场核实，重新制定处理方案", "已与反映人当面沟通，针对未解决的问题逐项整改", NULL};
 const char *const demo_reject_notes[] = {
@@ -246,7 +247,8 @@ const char *const demo_reject_notes[] = {
 const char *const demo_assign_notes[] = {"", "", "请于期限内办结并及时回复群众",
 					   "请先与反映人取得联系", NULL};
 const char *const demo_extension_reasons[] = {
-	"涉及多个部门协调，需要时间", "需等待配件到货后施工", "施工受天气影响，申请延期", NULL};
+	"情况较复杂，涉及多个单位协调，需要更多时间", "需协调相关单位共同处理，申请延期",
+	"处理方案已确定，实施周期较长，申请延期", NULL};
 const char *const demo_extension_approvals[] = {"同意延期，请抓紧办理",
 						 "同意，延期期间每周报送进度", NULL};
 const char *const demo_happy_notes[] = {"处理很及时，谢谢！", "工作人员态度很好，问题解决了", "",

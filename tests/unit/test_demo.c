@@ -183,6 +183,10 @@ static void test_overdue_and_rated(void **state)
 	/* dissatisfied ratings are kept in the events (the matter is reopened) */
 	assert_true(count(d, "SELECT count(*) FROM events WHERE action = 'rate' AND data LIKE ?",
 			  "%dissatisfied%") >= 1);
+	/* ... and handled again: resolved after the dissatisfied rating */
+	assert_true(count(d, "SELECT count(*) FROM events a JOIN events b ON b.matter_id = a.matter_id"
+			     " AND b.id > a.id WHERE a.action = 'rate' AND a.data LIKE ?"
+			     " AND b.action = 'resolve'", "%dissatisfied%") >= 1);
 	assert_true(count(d, "SELECT count(*) FROM events WHERE action = ?", "extend") >= 1);
 	assert_true(count(d, "SELECT count(*) FROM events WHERE action = ?", "return") >= 1);
 	assert_true(count(d, "SELECT count(*) FROM events WHERE action = ?", "progress") >= 50);
