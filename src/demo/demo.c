@@ -307,9 +307,11 @@ int64_t demo_extend(demo_ctx *c, const char *number, int64_t dept_id, int64_t t,
 	action_input in = {.act = ACT_REQUEST_EXTENSION, .note = reason, .deadline = want};
 	if (demo_act(c, demo_handler(c, dept_id), number, &in, t) != LEDGER_OK)
 		return 0;
-	t = demo_office_after(c, t, 60, 600);
+	int64_t granted = demo_office_after(c, t, 60, 600);
+	if (granted > c->now)
+		return t; /* not yet: the request waits for the leader */
 	action_input ok = {.act = ACT_EXTEND, .note = approval, .note_public = true};
-	return demo_act(c, &c->leader, number, &ok, t) == LEDGER_OK ? t : 0;
+	return demo_act(c, &c->leader, number, &ok, granted) == LEDGER_OK ? granted : 0;
 }
 
 /* ---- walkers ---- */

@@ -101,8 +101,9 @@ int demo_act(demo_ctx *c, const actor *who, const char *number, const action_inp
 /* The matter's current deadline (or "" when none). */
 void demo_deadline(demo_ctx *c, const char *number, char out[11]);
 /* Ask for and grant an extension to at least `days` calendar days after t
- * and after the current deadline: handler at t, leader a little later.
- * Returns the time of the grant (or 0 on failure). */
+ * and after the current deadline: handler at t, leader a little later
+ * unless that would be after now. Returns the time of the last event (or
+ * 0 on failure). */
 int64_t demo_extend(demo_ctx *c, const char *number, int64_t dept_id, int64_t t, int days,
 		    const char *reason, const char *approval);
 

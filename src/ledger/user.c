@@ -34,6 +34,14 @@ static int invalid(char **msg, const char *text)
 	return LEDGER_INVALID;
 }
 
+/* The id of the department with this code (0 when code is empty). False
+ * when a code is given but unknown. */
+static bool department_by_code(db *d, const char *code, int64_t *id)
+{
+	*id = str_empty(code) ? 0 : db_scalar(d, 0, "SELECT id FROM departments WHERE code = ?", "t", code);
+	return str_empty(code) || *id != 0;
+}
+
 static bool login_ok(const char *s)
 {
 	size_t n = s ? strlen(s) : 0;
@@ -70,11 +78,8 @@ int user_add(db *d, const char *login, const char *name, const char *role,
 	if (r == ROLE_NONE || r == ROLE_APP)
 		return invalid(msg, "角色应为 admin、leader、clerk、handler 或 observer");
 	int64_t dept = 0;
-	if (!str_empty(department_code)) {
-		dept = db_scalar(d, 0, "SELECT id FROM departments WHERE code = ?", "t", department_code);
-		if (!dept)
-			return invalid(msg, "单位代码不存在");
-	}
+	if (!department_by_code(d, department_code, &dept))
+		return invalid(msg, "单位代码不存在");
 	if (r == ROLE_HANDLER && !dept)
 		return invalid(msg, "承办人须指定所属单位");
 	const char *problem = password_problem(password);
@@ -257,11 +262,8 @@ int apikey_add(db *d, const char *name, const char *role, const char *department
 	if (r == ROLE_NONE)
 		return invalid(msg, "角色应为 admin、leader、clerk、handler、observer 或 app");
 	int64_t dept = 0;
-	if (!str_empty(department_code)) {
-		dept = db_scalar(d, 0, "SELECT id FROM departments WHERE code = ?", "t", department_code);
-		if (!dept)
-			return invalid(msg, "单位代码不存在");
-	}
+	if (!department_by_code(d, department_code, &dept))
+		return invalid(msg, "单位代码不存在");
 	if (r == ROLE_HANDLER && !dept)
 		return invalid(msg, "承办人密钥须指定所属单位");
 	char token[TOKEN_SIZE], hash[TOKEN_HASH_SIZE];

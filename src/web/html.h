@@ -37,6 +37,11 @@ void form_department_options(buf *b, const department *v, size_t n, int64_t sele
 void form_area_options(buf *b, const area *v, size_t n, int64_t selected, const char *empty_label);
 void form_category_options(buf *b, const category *v, size_t n, int64_t selected,
 			   const char *empty_label);
+/* The category and area <select> fields of a matter form, with the given
+ * choices preselected and the labels of their empty options. Returns false
+ * when the catalogue cannot be read. */
+bool form_catalog_fields(request *rq, buf *b, int64_t category_id, int64_t area_id,
+			 const char *category_empty, const char *area_empty);
 /* A status badge: <span class="status st-NAME">待受理</span>. */
 void html_status(buf *b, int status);
 /* An instant (unix seconds) as "2026-11-23 14:05" in Asia/Shanghai. */

@@ -117,23 +117,7 @@ static void form_kind(buf *b, const intake_form *f)
 /* Category and area. Returns false when a list cannot be read. */
 static bool form_catalog(request *rq, buf *b, const intake_form *f)
 {
-	category *cats = NULL;
-	area *areas = NULL;
-	size_t nc = 0, na = 0;
-	bool ok = category_list(rq->db, true, &cats, &nc) == LEDGER_OK &&
-		  area_list(rq->db, true, &areas, &na) == LEDGER_OK;
-	if (ok) {
-		buf_puts(b, "<div class=\"field\"><label for=\"category\">问题分类</label>"
-			    "<select id=\"category\" name=\"category\">");
-		form_category_options(b, cats, nc, f->category_id, "未分类");
-		buf_puts(b, "</select></div>\n<div class=\"field\"><label for=\"area\">所在片区</label>"
-			    "<select id=\"area\" name=\"area\">");
-		form_area_options(b, areas, na, f->area_id, "未选择");
-		buf_puts(b, "</select></div>\n");
-	}
-	category_list_free(cats, nc);
-	area_list_free(areas, na);
-	return ok;
+	return form_catalog_fields(rq, b, f->category_id, f->area_id, "未分类", "未选择");
 }
 
 /* Title, description, address and the photo. */

@@ -13,6 +13,7 @@
 
 #include "base/util.h"
 #include "base/workday.h"
+#include "ledger/ledger.h"
 #include "ledger/matter.h"
 #include "web/app.h"
 
@@ -321,4 +322,26 @@ bool web_param_id(const request *rq, const char *name, int64_t *out)
 		return false;
 	*out = id;
 	return true;
+}
+
+bool form_catalog_fields(request *rq, buf *b, int64_t category_id, int64_t area_id,
+			 const char *category_empty, const char *area_empty)
+{
+	category *cats = NULL;
+	area *areas = NULL;
+	size_t ncats = 0, nareas = 0;
+	bool ok = category_list(rq->db, true, &cats, &ncats) == LEDGER_OK &&
+		  area_list(rq->db, true, &areas, &nareas) == LEDGER_OK;
+	if (ok) {
+		buf_puts(b, "<div class=\"field\"><label for=\"category\">问题分类</label>"
+			    "<select id=\"category\" name=\"category\">");
+		form_category_options(b, cats, ncats, category_id, category_empty);
+		buf_puts(b, "</select></div>\n<div class=\"field\"><label for=\"area\">所在片区</label>"
+			    "<select id=\"area\" name=\"area\">");
+		form_area_options(b, areas, nareas, area_id, area_empty);
+		buf_puts(b, "</select></div>\n");
+	}
+	category_list_free(cats, ncats);
+	area_list_free(areas, nareas);
+	return ok;
 }

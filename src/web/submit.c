@@ -129,29 +129,10 @@ static void form_kind(buf *b, const submit_form *f)
 	buf_puts(b, "</select></div>");
 }
 
-/* The category and area selects. Returns false when a list cannot be
- * read. */
+/* Category and area. Returns false when a list cannot be read. */
 static bool form_catalog(request *rq, buf *b, const submit_form *f)
 {
-	category *cats = NULL;
-	area *areas = NULL;
-	size_t ncats = 0, nareas = 0;
-	bool ok = category_list(rq->db, true, &cats, &ncats) == LEDGER_OK &&
-		  area_list(rq->db, true, &areas, &nareas) == LEDGER_OK;
-	if (ok) {
-		buf_puts(b, "<div class=\"field\"><label for=\"category\">问题分类</label>"
-			    "<select id=\"category\" name=\"category\">");
-		form_category_options(b, cats, ncats, f->category_id, "不确定可不选");
-		buf_puts(b, "</select></div><div class=\"field\"><label for=\"area\">所在片区</label>"
-			    "<select id=\"area\" name=\"area\">");
-		form_area_options(b, areas, nareas, f->area_id, "请选择（村、社区或街道）");
-		buf_puts(b, "</select></div>");
-	}
-	if (cats)
-		category_list_free(cats, ncats);
-	if (areas)
-		area_list_free(areas, nareas);
-	return ok;
+	return form_catalog_fields(rq, b, f->category_id, f->area_id, "不确定可不选", "请选择（村、社区或街道）");
 }
 
 /* Title, description, address and photo. */

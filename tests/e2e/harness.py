@@ -29,7 +29,7 @@ import urllib.parse
 import uuid
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BIN = os.environ.get("TAIZHANG_BIN") or os.path.join(ROOT, "build", "taizhang")
+BIN = os.path.abspath(os.environ.get("TAIZHANG_BIN") or os.path.join(ROOT, "build", "taizhang"))
 VALGRIND = os.environ.get("TAIZHANG_VALGRIND") == "1"
 TIMEOUT = 120 if VALGRIND else 15  # seconds for one HTTP exchange
 
@@ -709,6 +709,8 @@ class Server:
             raise HarnessError("cannot find the server's port (printed %r)" % line)
 
     def stdout(self):
+        if not hasattr(self, "out_path"):
+            return ""
         try:
             with open(self.out_path, "rb") as f:
                 return f.read().decode("utf-8", "replace")
@@ -716,6 +718,8 @@ class Server:
             return ""
 
     def stderr(self):
+        if not hasattr(self, "err_path"):
+            return ""
         try:
             with open(self.err_path, "rb") as f:
                 return f.read().decode("utf-8", "replace")
