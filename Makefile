@@ -5,7 +5,7 @@
 #   make test       install dependencies, build, run every test
 #   make asan       build with AddressSanitizer + UBSan into build-asan/
 #   make test-asan  run the whole suite against the sanitizer build
-#   make valgrind   run the unit tests under valgrind
+#   make valgrind   run the suite under valgrind (unit tests and the server)
 
 PKGS     := libmicrohttpd sqlite3 libsodium jansson opencc libqrencode
 CC       ?= cc

@@ -146,6 +146,15 @@ int cmd_demo(int argc, char **argv)
 	void *ctx[2] = {cfg, &accounts};
 	if (db_transact(d, load_demo, ctx) != 0) {
 		fprintf(stderr, "taizhang: loading the demo ledger failed\n");
+		db_close(d);
+		d = NULL;
+		/* Leave no half-made ledger behind: a retry should just work. */
+		char *wal = str_printf("%s-wal", path), *shm = str_printf("%s-shm", path);
+		unlink(path);
+		unlink(wal);
+		unlink(shm);
+		free(wal);
+		free(shm);
 		goto done;
 	}
 	db_close(d);

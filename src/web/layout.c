@@ -314,10 +314,9 @@ bool web_param_id(const request *rq, const char *name, int64_t *out)
 {
 	const char *v = rq_param(rq, name);
 	int64_t id;
-	if (str_empty(v)) {
-		*out = 0;
+	*out = 0;
+	if (str_empty(v))
 		return true;
-	}
 	if (!str_to_i64(v, &id) || id <= 0)
 		return false;
 	*out = id;

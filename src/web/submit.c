@@ -265,6 +265,7 @@ static void submit_failed(request *rq, response *rs, const submit_form *f, int r
 void page_submit_post(request *rq, response *rs)
 {
 	submit_form f;
+	memset(&f, 0, sizeof f);
 	const upload *up = rq_upload(rq, "photo");
 	const char *type = NULL, *err = read_form(rq, &f);
 	int status = 400;
