@@ -101,10 +101,10 @@ static const struct {
 static const struct {
 	const char *login, *name, *role, *dept, *password, *post;
 } accounts[] = {
-	{"admin", "赵磊", "admin", NULL, "admin@2026demo", "系统管理员"},
-	{"leader", "王建华", "leader", NULL, "leader@2026demo", "包联领导（党工委副书记）"},
-	{"clerk1", "李秀梅", "clerk", NULL, "clerk1@2026demo", "受理员（群众诉求受理中心）"},
-	{"clerk2", "陈晓燕", "clerk", NULL, "clerk2@2026demo", "受理员（热线、意见箱代录）"},
+	{"admin", "赵磊", "admin", NULL, "admin@2026demo", "信息中心"},
+	{"leader", "王建华", "leader", NULL, "leader@2026demo", "包联领导、党工委副书记"},
+	{"clerk1", "李秀梅", "clerk", NULL, "clerk1@2026demo", "群众诉求受理中心"},
+	{"clerk2", "陈晓燕", "clerk", NULL, "clerk2@2026demo", "群众诉求受理中心，热线和意见箱代录"},
 	{"observer", "高玉兰", "observer", NULL, "observer@2026demo", "村务监督委员会"},
 	{"dzb", "周立伟", "handler", "dzb", "dzb@2026demo", NULL},
 	{"jfj", "郭海涛", "handler", "jfj", "jfj@2026demo", NULL},
@@ -150,6 +150,7 @@ bool demo_chance(demo_ctx *c, int percent)
 	return demo_range(c, 0, 99) < percent;
 }
 
+/* The PRNG state for a seed: splitmix64, so nearby seeds differ at once. */
 static uint64_t seed_state(unsigned seed)
 {
 	uint64_t z = (uint64_t)seed + 0x9E3779B97F4A7C15ULL;
@@ -348,6 +349,7 @@ static void run_walkers(demo_ctx *c)
 	}
 }
 
+/* Release the walkers and their states. */
 static void free_walkers(demo_ctx *c)
 {
 	for (size_t i = 0; i < c->nwalkers; i++)
@@ -359,6 +361,7 @@ static void free_walkers(demo_ctx *c)
 
 /* ---- reference data and staff ---- */
 
+/* Log a refused save, take ownership of msg, count it; returns -1. */
 static int fail_msg(demo_ctx *c, const char *what, const char *name, char *msg)
 {
 	log_error("demo: saving %s %s failed: %s", what, name, msg ? msg : "");
@@ -367,6 +370,7 @@ static int fail_msg(demo_ctx *c, const char *what, const char *name, char *msg)
 	return -1;
 }
 
+/* The departments, remembered by code. */
 static int load_departments(demo_ctx *c)
 {
 	for (size_t i = 0; i < ARRAY_LEN(departments) && i < DEMO_MAX_DEPTS; i++) {
@@ -381,6 +385,7 @@ static int load_departments(demo_ctx *c)
 	return 0;
 }
 
+/* The areas (parents first), remembered by code. */
 static int load_areas(demo_ctx *c)
 {
 	for (size_t i = 0; i < ARRAY_LEN(areas) && i < DEMO_MAX_AREAS; i++) {
@@ -418,6 +423,7 @@ static int load_categories(demo_ctx *c)
 	return 0;
 }
 
+/* The actor for a created user. */
 static void actor_set(actor *a, int64_t id, const char *role, int64_t dept, const char *login,
 		      const char *name)
 {
@@ -429,6 +435,7 @@ static void actor_set(actor *a, int64_t id, const char *role, int64_t dept, cons
 	snprintf(a->name, sizeof a->name, "%s", name);
 }
 
+/* The staff accounts, their actors, and the printed list in *out. */
 static int load_users(demo_ctx *c, buf *out)
 {
 	int64_t created = c->now - 100 * 86400;

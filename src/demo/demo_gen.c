@@ -48,6 +48,7 @@ typedef struct plan {
 
 /* ---- texts ---- */
 
+/* The name of the matter's place: an area or a road. */
 static const char *place_name(demo_ctx *c, const plan *p)
 {
 	switch (p->tp->place) {
@@ -81,12 +82,14 @@ static char *expand(demo_ctx *c, const plan *p, const char *text)
 
 /* ---- planning ---- */
 
+/* November to March: 供暖季 in Hebei. */
 static bool heating_season(int64_t t)
 {
 	int m = demo_date_of(t).m;
 	return m >= 11 || m <= 3;
 }
 
+/* A template, weighted. */
 static const demo_tpl *pick_tpl(demo_ctx *c)
 {
 	int total = 0;
@@ -129,6 +132,7 @@ static int64_t pick_created(demo_ctx *c, const char *channel)
 	return t;
 }
 
+/* The place and details of a new matter, by its template. */
 static void pick_place(demo_ctx *c, plan *p)
 {
 	char want = p->tp->place;
@@ -189,6 +193,7 @@ static long duplicate_of(demo_ctx *c, const plan *p, size_t first)
 	return -1;
 }
 
+/* Decide the fate and the turns of a walk (returns, extensions, 重办). */
 static void plan_fate(demo_ctx *c, plan *p, int age_days, size_t first)
 {
 	const demo_tpl *tp = p->tp;
@@ -233,12 +238,15 @@ static void plan_fate(demo_ctx *c, plan *p, int age_days, size_t first)
 
 /* ---- walking ---- */
 
+/* Set the next stage and its time (0: the walk ends). */
 static void next(demo_walker *w, plan *p, int stage, int64_t t)
 {
 	p->stage = stage;
 	w->t = t;
 }
 
+/* Hand the matter in: residents online, the app, or a clerk entering a
+ * call, a paper wish or a visit (代录); inspections by the leader. */
 static int gen_submit(demo_ctx *c, demo_walker *w, plan *p)
 {
 	const demo_tpl *tp = p->tp;
@@ -298,6 +306,7 @@ static void after_assign(demo_ctx *c, demo_walker *w, plan *p)
 		next(w, p, S_RESOLVE, demo_office_after(c, w->t, 60, 1200));
 }
 
+/* 派单, to the wrong department first when the walk is misrouted. */
 static int gen_assign(demo_ctx *c, demo_walker *w, plan *p)
 {
 	bool wrong = p->stage == S_ASSIGN && p->misroute;
@@ -314,6 +323,7 @@ static int gen_assign(demo_ctx *c, demo_walker *w, plan *p)
 	return rc;
 }
 
+/* The clerk's first look: accept, reject, merge, or assign at once. */
 static int gen_triage(demo_ctx *c, demo_walker *w, plan *p)
 {
 	action_input in = {.act = ACT_ACCEPT};
@@ -338,6 +348,7 @@ static int gen_triage(demo_ctx *c, demo_walker *w, plan *p)
 	return rc;
 }
 
+/* The wrong department sends it back (退单). */
 static int gen_return(demo_ctx *c, demo_walker *w, plan *p)
 {
 	char *note = str_printf("经核实，该事项不属于本单位职责范围，应由%s办理，请重新派单",
@@ -363,6 +374,7 @@ static int64_t extension_time(demo_ctx *c, demo_walker *w)
 	return t > w->t ? t : demo_office_after(c, w->t, 60, 600);
 }
 
+/* A progress note by the handler. */
 static int gen_progress(demo_ctx *c, demo_walker *w, plan *p)
 {
 	int k = p->notes_done;
@@ -384,6 +396,7 @@ static int gen_progress(demo_ctx *c, demo_walker *w, plan *p)
 	return rc;
 }
 
+/* 申请延期 and its approval. */
 static int gen_extend(demo_ctx *c, demo_walker *w, plan *p)
 {
 	int64_t t = demo_extend(c, w->number, w->dept, w->t, demo_range(c, 10, 20),
@@ -398,6 +411,7 @@ static int gen_extend(demo_ctx *c, demo_walker *w, plan *p)
 	return 0;
 }
 
+/* 办结 with the result. */
 static int gen_resolve(demo_ctx *c, demo_walker *w, plan *p)
 {
 	char *result = expand(c, p, p->tp->result);
@@ -426,6 +440,7 @@ static void redo(demo_ctx *c, demo_walker *w, plan *p)
 	next(w, p, S_PROGRESS, p->fate == F_REOPENED ? 0 : demo_office_after(c, w->t, 120, 1440));
 }
 
+/* The clerk's callback (回访) takes the resident's rating. */
 static int gen_rate(demo_ctx *c, demo_walker *w, plan *p)
 {
 	bool unhappy = p->round == 0 && p->unhappy;
@@ -441,6 +456,7 @@ static int gen_rate(demo_ctx *c, demo_walker *w, plan *p)
 	return rc;
 }
 
+/* The leader's verification fails: 重办. */
 static int gen_verify(demo_ctx *c, demo_walker *w, plan *p)
 {
 	action_input in = {.act = ACT_REOPEN, .note = "经现场核验，问题未彻底解决，重办",
@@ -450,6 +466,7 @@ static int gen_verify(demo_ctx *c, demo_walker *w, plan *p)
 	return rc;
 }
 
+/* 销号 by the leader. */
 static int gen_close(demo_ctx *c, demo_walker *w, plan *p)
 {
 	const char *note = p->rating ? demo_pick(c, demo_close_notes)
@@ -482,6 +499,7 @@ static int gen_step(demo_ctx *c, demo_walker *w)
 	return -1;
 }
 
+/* qsort order: handed in earlier first, then drawn earlier. */
 static int by_created(const void *a, const void *b)
 {
 	const plan *x = a, *y = b;

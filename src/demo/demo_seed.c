@@ -311,6 +311,7 @@ static const seed seeds[] = {
 
 static const char *const resident_channels[] = {"web", "app", "kiosk"};
 
+/* The seed with this key, or NULL. */
 static const seed *seed_by_key(const char *key)
 {
 	for (size_t i = 0; key && i < ARRAY_LEN(seeds); i++)
@@ -329,6 +330,8 @@ static const char *seed_number(demo_ctx *c, const char *key)
 	return "";
 }
 
+/* Hand in a seed matter: residents online, projects and inspections by
+ * the leader, the rest entered by a clerk. */
 static int seed_submit(demo_ctx *c, demo_walker *w, const seed *s)
 {
 	actor resident;
@@ -372,6 +375,7 @@ static int seed_assign(demo_ctx *c, demo_walker *w, const step *st)
 	return demo_act(c, demo_clerk(c, (unsigned)w->pos), w->number, &in, w->t);
 }
 
+/* One scripted step, by the actor whose job it is. */
 static int seed_act(demo_ctx *c, demo_walker *w, const step *st)
 {
 	action_input in = {.act = st->act, .note = st->note, .note_public = true};

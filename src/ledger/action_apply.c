@@ -271,8 +271,8 @@ static int do_return(act_args *a)
 	if (!note_ok(a->in->note, true, 2000))
 		return invalid(a->msg, "请填写退单理由");
 	/* Back to intake: the department no longer holds it in its queue. */
-	if (db_exec(a->d, "UPDATE matters SET reason = ?, department_id = NULL, assignee_id = NULL"
-			  " WHERE id = ?", "ti", a->in->note, a->s->id) != DB_DONE)
+	if (db_exec(a->d, "UPDATE matters SET reason = ?, department_id = NULL, assignee_id = NULL,"
+			  " deadline = NULL WHERE id = ?", "ti", a->in->note, a->s->id) != DB_DONE)
 		return LEDGER_ERROR;
 	return finish(a, a->in->note, false, json_pack("{s:I}", "department_id",
 						       (json_int_t)a->s->department_id));
@@ -288,6 +288,18 @@ static int do_resolve(act_args *a)
 	return finish(a, a->in->note, true, NULL);
 }
 
+/* 重办: the department gets a fresh deadline (the category's working days
+ * from today), so a reopened matter is not overdue from its first minute. */
+static int renew_deadline(act_args *a)
+{
+	char deadline[11];
+	int64_t days = db_scalar(a->d, 15, "SELECT resolve_days FROM categories WHERE id = ?", "i",
+				 a->s->category_id);
+	if (calendar_deadline(a->d, a->today, (int)days, deadline) != LEDGER_OK)
+		return LEDGER_ERROR;
+	return set_text(a, "UPDATE matters SET deadline = ? WHERE id = ?", deadline);
+}
+
 static int do_rate(act_args *a)
 {
 	if (!rating_valid(a->in->rating))
@@ -300,6 +312,8 @@ static int do_rate(act_args *a)
 	if (db_exec(a->d, "UPDATE matters SET rating = ?, rating_note = ?, reason = ? WHERE id = ?",
 		    "ttti", unhappy ? NULL : a->in->rating, a->in->note ? a->in->note : "",
 		    unhappy ? "群众评价不满意" : "", a->s->id) != DB_DONE)
+		return LEDGER_ERROR;
+	if (unhappy && renew_deadline(a) != LEDGER_OK)
 		return LEDGER_ERROR;
 	/* Why: the resident's comment may name people; the public timeline
 	 * shows only the rating. */
@@ -323,7 +337,7 @@ static int do_reopen(act_args *a)
 	if (!note_ok(a->in->note, true, 2000))
 		return invalid(a->msg, "请填写重办理由");
 	if (db_exec(a->d, "UPDATE matters SET reason = ?, rating = NULL, closed_at = NULL WHERE id = ?",
-		    "ti", a->in->note, a->s->id) != DB_DONE)
+		    "ti", a->in->note, a->s->id) != DB_DONE || renew_deadline(a) != LEDGER_OK)
 		return LEDGER_ERROR;
 	return finish(a, a->in->note, true, NULL);
 }

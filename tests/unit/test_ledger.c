@@ -201,14 +201,38 @@ static void test_dissatisfied_reopens(void **state)
 	submit(f, number, secret);
 	assert_int_equal(act(f, &f->clerk, number, (action_input){.act = ACT_ASSIGN, .department_id = f->dept}, &msg), LEDGER_OK);
 	assert_int_equal(act(f, &f->handler, number, (action_input){.act = ACT_RESOLVE, .note = "已处理"}, &msg), LEDGER_OK);
-	assert_int_equal(act(f, &f->resident, number, (action_input){.act = ACT_RATE, .rating = "dissatisfied", .note = "还是堵"}, &msg), LEDGER_OK);
+	/* rated a week later (Monday 2026-11-30): the 重办 gets 5 fresh working days */
+	action_input rate = {.act = ACT_RATE, .rating = "dissatisfied", .note = "还是堵"};
+	assert_int_equal(matter_act(f->d, &f->resident, number, &rate, NOW + 7 * 86400, NULL, &msg), LEDGER_OK);
 	matter m;
-	assert_int_equal(matter_load(f->d, &f->clerk, number, 0, false, "2026-11-23", &m), LEDGER_OK);
+	assert_int_equal(matter_load(f->d, &f->clerk, number, 0, false, "2026-11-30", &m), LEDGER_OK);
 	assert_int_equal(m.status, ST_REOPENED);
 	assert_null(m.rating);
+	assert_string_equal(m.deadline, "2026-12-07");
+	assert_false(m.overdue);
 	matter_clear(&m);
 	assert_int_equal(act(f, &f->handler, number, (action_input){.act = ACT_RESOLVE, .note = "更换管道"}, &msg), LEDGER_OK);
 	assert_int_equal(act(f, &f->resident, number, (action_input){.act = ACT_RATE, .rating = "basic"}, &msg), LEDGER_OK);
+}
+
+static void test_return_goes_back_to_intake(void **state)
+{
+	fixture *f = *state;
+	char number[32], secret[16];
+	char *msg = NULL;
+	submit(f, number, secret);
+	assert_int_equal(act(f, &f->clerk, number, (action_input){.act = ACT_ASSIGN, .department_id = f->dept}, &msg), LEDGER_OK);
+	assert_int_equal(act(f, &f->handler, number, (action_input){.act = ACT_RETURN, .note = "不属于本单位职责"}, &msg), LEDGER_OK);
+	matter m;
+	assert_int_equal(matter_load(f->d, &f->clerk, number, 0, false, "2027-06-01", &m), LEDGER_OK);
+	assert_int_equal(m.status, ST_RETURNED);
+	assert_int_equal(m.department_id, 0);
+	assert_null(m.deadline);
+	assert_false(m.overdue);
+	matter_clear(&m);
+	/* the handler no longer holds it */
+	assert_int_equal(act(f, &f->handler, number, (action_input){.act = ACT_PROGRESS, .note = "x"}, &msg), LEDGER_FORBIDDEN);
+	free(msg);
 }
 
 static void test_events_append_only(void **state)
@@ -272,6 +296,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stale_version_conflicts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forbidden_and_bad_state_change_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dissatisfied_reopens, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_return_goes_back_to_intake, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_events_append_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_invalid_submission, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_authenticate_and_throttle, setup, teardown),
