@@ -229,8 +229,13 @@ int user_authenticate(db *d, const char *login, const char *password, const char
 		return LEDGER_THROTTLED;
 	db_stmt *q = db_query(d, "SELECT id, password_hash, role, department_id, name FROM users"
 				 " WHERE login = ? AND active = 1", "t", login);
-	bool ok = false;
-	if (db_step(q) == DB_ROW) {
+	bool ok = false, found = db_step(q) == DB_ROW;
+	if (!found) {
+		/* Why: spend the same argon2id work as a real check, so the answer's
+		 * timing does not tell which logins exist. */
+		char waste[crypto_pwhash_STRBYTES];
+		hash_password(password, waste);
+	} else {
 		token_init();
 		const char *hash = db_text(q, 1);
 		ok = hash && crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
