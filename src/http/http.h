@@ -46,7 +46,14 @@ enum http_method { HTTP_GET, HTTP_HEAD, HTTP_POST, HTTP_PUT, HTTP_PATCH, HTTP_DE
 
 #define HTTP_MAX_ARGS 4
 
-typedef struct request {
+typedef struct request request;
+typedef struct response response;
+/* Writes an error answer in a route's own shape (e.g. Open311's error
+ * list): rs->status is set and the body empty when it is called. hint is
+ * never NULL. */
+typedef void (*http_error_writer)(request *rq, response *rs, int status, const char *hint);
+
+struct request {
 	enum http_method method;
 	char *path;                     /* percent-decoded, without the query */
 	char *args[HTTP_MAX_ARGS];      /* path arguments captured by the route */
@@ -60,20 +67,21 @@ typedef struct request {
 	buf body;                       /* raw body (JSON APIs); empty for forms */
 	char remote_addr[64];
 	bool is_json_route;             /* errors as JSON instead of HTML pages */
+	http_error_writer error_writer; /* the route's own error shape, or NULL */
 	actor who;                      /* set by the dispatcher; ROLE_NONE if anonymous */
 	char csrf[64];                  /* the CSRF token valid for this visitor */
 	char session_id[80];            /* hashed session id when signed in */
 	db *db;                         /* this thread's connection */
 	void *app;                      /* the server's shared settings (web/ owns the type) */
 	int64_t now;                    /* time of arrival, unix seconds */
-} request;
+};
 
-typedef struct response {
+struct response {
 	int status;               /* 200 unless set */
 	const char *content_type; /* a literal; default text/html; charset=utf-8 */
 	buf body;
 	kvlist headers;           /* extra headers: Location, Set-Cookie, Allow ... */
-} response;
+};
 
 /* A route: method, pattern, roles allowed (0: anyone), handler. Patterns
  * are literal segments and `{}` for one captured segment, e.g.
@@ -89,8 +97,12 @@ typedef struct route {
 	const char *pattern;
 	unsigned roles; /* ROLE_* bits allowed; 0 = public */
 	unsigned flags;
-	http_handler handler;
+	http_handler handler;     /* NULL: an error space (see below) */
+	http_error_writer errors; /* NULL: the HTML page or, with ROUTE_JSON, the JSON shape */
 } route;
+/* An error space is a row without a handler, e.g. {HTTP_GET, "/open311/v2/" followed by "*",
+ * 0, ROUTE_JSON, NULL, writer}: it serves nothing, but a path under it that
+ * no route serves gets its 404 (and 400/413) from that row's writer. */
 
 /* Look up the route for rq and run it: 404 when no pattern matches, 405
  * with Allow when the path matches other methods, 401 (HTML: redirect to
@@ -134,10 +146,10 @@ void http_stop(http_server *s);
 
 /* "GET", "HEAD", "POST", ...; "OTHER" for HTTP_OTHER. */
 const char *http_method_name(enum http_method m);
-/* True when a route whose pattern matches path (any method) is a JSON
- * route: lets the server answer errors found before dispatch (400, 413) in
- * the right shape. */
-bool http_path_is_json(const route *table, size_t n, const char *path);
+/* Set rq->is_json_route and rq->error_writer from the first route or error
+ * space whose pattern matches rq->path (any method): lets the server answer
+ * errors found before dispatch (400, 413) in the right shape. */
+void http_error_shape(const route *table, size_t n, request *rq);
 /* Free everything a request owns (path, args, lists, uploads, body) and
  * zero it. For requests built by the server or with owned strings. */
 void rq_free(request *rq);

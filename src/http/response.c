@@ -119,6 +119,11 @@ void resp_error(request *rq, response *rs, int status, const char *hint)
 	rs->status = status;
 	buf_reset(&rs->body);
 	keep_cookie_headers(rs);
+	if (rq && rq->error_writer) {
+		rs->content_type = NULL;
+		rq->error_writer(rq, rs, status, hint);
+		return;
+	}
 	if (rq && rq->is_json_route) {
 		error_json(rs, status, hint);
 		return;

@@ -77,14 +77,19 @@ static bool match(const char *pattern, const char *path, struct capture *caps, i
 	}
 }
 
-bool http_path_is_json(const route *table, size_t n, const char *path)
+void http_error_shape(const route *table, size_t n, request *rq)
 {
 	struct capture caps[HTTP_MAX_ARGS];
 	int ncaps;
-	for (size_t i = 0; path && i < n; i++)
-		if ((table[i].flags & ROUTE_JSON) && match(table[i].pattern, path, caps, &ncaps))
-			return true;
-	return false;
+	rq->is_json_route = false;
+	rq->error_writer = NULL;
+	for (size_t i = 0; rq->path && i < n; i++) {
+		if (match(table[i].pattern, rq->path, caps, &ncaps)) {
+			rq->is_json_route = (table[i].flags & ROUTE_JSON) != 0;
+			rq->error_writer = table[i].errors;
+			return;
+		}
+	}
 }
 
 /* Is m a method that may change state (and so needs a CSRF token)? */
@@ -162,7 +167,7 @@ static const route *find_route(const route *table, size_t n, const request *rq,
 	int nc, ngc = 0;
 	*methods = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (!match(table[i].pattern, rq->path, c, &nc))
+		if (!table[i].handler || !match(table[i].pattern, rq->path, c, &nc))
 			continue;
 		*methods |= 1u << table[i].method;
 		if (!found && table[i].method == rq->method) {
@@ -193,6 +198,7 @@ void http_dispatch(const route *table, size_t n, request *rq, response *rs)
 		rq->args[i] = NULL;
 	}
 	rq->nargs = 0;
+	http_error_shape(table, n, rq);
 	const route *r = rq->path ? find_route(table, n, rq, caps, &ncaps, &methods) : NULL;
 	if (!r) {
 		if (rq->path && methods) {
@@ -204,6 +210,7 @@ void http_dispatch(const route *table, size_t n, request *rq, response *rs)
 		return;
 	}
 	rq->is_json_route = (r->flags & ROUTE_JSON) != 0;
+	rq->error_writer = r->errors;
 	for (int i = 0; i < ncaps; i++)
 		rq->args[i] = xstrndup(caps[i].p, caps[i].n);
 	rq->nargs = ncaps;

@@ -196,8 +196,7 @@ static int build_request(http_server *s, struct conn *st, struct MHD_Connection 
 	rq->now = (int64_t)time(NULL);
 	remote_address(c, rq);
 	int rc = parse_target(st->uri, rq);
-	if (rq->path)
-		rq->is_json_route = http_path_is_json(s->cfg.routes, s->cfg.nroutes, rq->path);
+	http_error_shape(s->cfg.routes, s->cfg.nroutes, rq);
 	if (rc != FORM_OK) {
 		*hint = rc == 1 ? NULL : form_strerror(rc);
 		return 400;
@@ -349,7 +348,7 @@ static enum MHD_Result too_large(http_server *s, struct conn *st, struct MHD_Con
 	st->too_large = true;
 	rq.method = parse_method(method);
 	if (parse_target(st->uri, &rq) == FORM_OK)
-		rq.is_json_route = http_path_is_json(s->cfg.routes, s->cfg.nroutes, rq.path);
+		http_error_shape(s->cfg.routes, s->cfg.nroutes, &rq);
 	resp_error(&rq, &rs, 413, NULL);
 	enum MHD_Result ok = send_response(st, c, method, &rq, &rs);
 	rq_free(&rq);

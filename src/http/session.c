@@ -19,6 +19,8 @@
 #include "base/token.h"
 #include "base/utf8.h"
 #include "base/util.h"
+#include "ledger/ledger.h"
+#include "ledger/user.h"
 
 /* Does s look like one of our tokens (43 base64url characters)? */
 static bool token_shaped(const char *s)
@@ -81,22 +83,8 @@ int session_create(db *d, int64_t user_id, int64_t now, int64_t ttl,
 /* Look up a Bearer key. Returns 0 (who filled or left anonymous) or -1. */
 static int load_apikey(request *rq, const char *key)
 {
-	char h[SESSION_HASH_SIZE];
-	token_hash(key, h);
-	db_stmt *q = db_query(rq->db,
-			      "SELECT id, name, role, department_id FROM api_keys"
-			      " WHERE key_hash = ? AND revoked_at IS NULL",
-			      "t", h);
-	int rc = db_step(q);
-	if (rc == DB_ROW) {
-		rq->who.apikey_id = db_int(q, 0);
-		copy_field(rq->who.login, sizeof rq->who.login, db_text(q, 1));
-		copy_field(rq->who.name, sizeof rq->who.name, db_text(q, 1));
-		rq->who.role = role_from_name(db_text(q, 2));
-		rq->who.department_id = db_int(q, 3);
-	}
-	db_done(q);
-	return rc < 0 ? -1 : 0;
+	int rc = apikey_authenticate(rq->db, key, &rq->who);
+	return rc == LEDGER_OK || rc == LEDGER_NOT_FOUND ? 0 : -1;
 }
 
 /* Look up the session cookie's token. Returns 0 or -1. */

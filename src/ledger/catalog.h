@@ -31,6 +31,9 @@ typedef struct category {
 	int respond_days, resolve_days; /* working days */
 	int64_t department_id;          /* usual lead department, 0 if none */
 	bool active;
+	char *description; /* for residents and Open311 clients */
+	char *type;        /* Open311: "realtime" or "batch" (NULL: realtime) */
+	char *attributes;  /* extra questions, JSON (attribute.h); NULL: none */
 } category;
 
 /* Lists, ordered by sort then id; active_only filters. Free with the
@@ -57,6 +60,8 @@ void category_clear(category *x);
 int department_save(db *d, department *x, char **msg);
 int area_save(db *d, area *x, char **msg);
 int category_save(db *d, category *x, char **msg);
+/* category_save also checks type and attributes, and stores the
+ * attributes in their canonical form (attribute_defs_check). */
 
 /* The default catalogue of categories for a Chinese district (市容环境,
  * 违法建设, ... 其他) with default deadlines; used by `taizhang init`.

@@ -4,6 +4,7 @@
  * district that `taizhang init` installs.
  */
 #include "ledger/catalog.h"
+#include "ledger/attribute.h"
 #include "ledger/ledger.h"
 #include "base/utf8.h"
 #include "base/util.h"
@@ -11,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CAT_COLS "id, code, name, group_name, keywords, respond_days, resolve_days, department_id, active"
+#define CAT_COLS                                                                         \
+	"id, code, name, group_name, keywords, respond_days, resolve_days, department_id, active," \
+	" description, type, attributes"
 
 static void cat_read(db_stmt *q, category *x)
 {
@@ -24,6 +27,9 @@ static void cat_read(db_stmt *q, category *x)
 	x->resolve_days = (int)db_int(q, 6);
 	x->department_id = db_int(q, 7);
 	x->active = db_int(q, 8) != 0;
+	x->description = db_text_dup(q, 9);
+	x->type = db_text_dup(q, 10);
+	x->attributes = db_text_dup(q, 11);
 }
 
 void category_clear(category *x)
@@ -32,6 +38,9 @@ void category_clear(category *x)
 	free(x->name);
 	free(x->group_name);
 	free(x->keywords);
+	free(x->description);
+	free(x->type);
+	free(x->attributes);
 	memset(x, 0, sizeof *x);
 }
 
@@ -88,7 +97,39 @@ static const char *category_problem(db *d, const category *x)
 	if (x->department_id &&
 	    !db_scalar(d, 0, "SELECT count(*) FROM departments WHERE id = ?", "i", x->department_id))
 		return "默认责任单位不存在";
+	if (x->description && (!utf8_valid(x->description, strlen(x->description)) ||
+			       utf8_count(x->description, strlen(x->description)) > 500))
+		return "说明不超过500字";
+	if (x->type && strcmp(x->type, "realtime") != 0 && strcmp(x->type, "batch") != 0)
+		return "受理方式须为 realtime 或 batch";
 	return NULL;
+}
+
+/* Write the checked row x with canonical attributes attrs. */
+static int category_write(db *d, category *x, const char *attrs)
+{
+	const char *group = x->group_name ? x->group_name : "", *kw = x->keywords ? x->keywords : "";
+	const char *desc = x->description ? x->description : "";
+	const char *type = x->type ? x->type : "realtime";
+	if (x->id)
+		return db_exec(d, "UPDATE categories SET code = ?, name = ?, group_name = ?,"
+				  " keywords = ?, respond_days = ?, resolve_days = ?, department_id = ?,"
+				  " active = ?, description = ?, type = ?, attributes = ? WHERE id = ?",
+			       "ttttiizittti", x->code, x->name, group, kw, (int64_t)x->respond_days,
+			       (int64_t)x->resolve_days, x->department_id, (int64_t)x->active, desc,
+			       type, attrs, x->id);
+	db_stmt *q = db_query(d, "INSERT INTO categories(code, name, group_name, keywords,"
+				 " respond_days, resolve_days, department_id, active, description,"
+				 " type, attributes, sort) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+				 " (SELECT COALESCE(max(sort), 0) + 1 FROM categories)) RETURNING id",
+			      "ttttiizittt", x->code, x->name, group, kw, (int64_t)x->respond_days,
+			      (int64_t)x->resolve_days, x->department_id, (int64_t)x->active, desc,
+			      type, attrs);
+	int r = db_step(q);
+	if (r == DB_ROW)
+		x->id = db_int(q, 0);
+	db_done(q);
+	return r == DB_ROW ? DB_DONE : r;
 }
 
 int category_save(db *d, category *x, char **msg)
@@ -98,32 +139,16 @@ int category_save(db *d, category *x, char **msg)
 		*msg = xstrdup(problem);
 		return LEDGER_INVALID;
 	}
-	int r;
-	if (x->id) {
-		r = db_exec(d, "UPDATE categories SET code = ?, name = ?, group_name = ?, keywords = ?,"
-			       " respond_days = ?, resolve_days = ?, department_id = ?, active = ?"
-			       " WHERE id = ?", "ttttiizii", x->code, x->name,
-			    x->group_name ? x->group_name : "", x->keywords ? x->keywords : "",
-			    (int64_t)x->respond_days, (int64_t)x->resolve_days, x->department_id,
-			    (int64_t)x->active, x->id);
-	} else {
-		db_stmt *q = db_query(d, "INSERT INTO categories(code, name, group_name, keywords,"
-					 " respond_days, resolve_days, department_id, active, sort)"
-					 " VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
-					 " (SELECT COALESCE(max(sort), 0) + 1 FROM categories)) RETURNING id",
-				      "ttttiizi", x->code, x->name, x->group_name ? x->group_name : "",
-				      x->keywords ? x->keywords : "", (int64_t)x->respond_days,
-				      (int64_t)x->resolve_days, x->department_id, (int64_t)x->active);
-		r = db_step(q);
-		if (r == DB_ROW)
-			x->id = db_int(q, 0);
-		db_done(q);
-	}
+	char *attrs = NULL;
+	if (attribute_defs_check(x->attributes, &attrs, msg) != LEDGER_OK)
+		return LEDGER_INVALID;
+	int r = category_write(d, x, attrs);
+	free(attrs);
 	if (r == DB_CONSTRAINT) {
 		*msg = xstrdup("代码已存在，请换一个");
 		return LEDGER_INVALID;
 	}
-	return r == DB_DONE || r == DB_ROW ? LEDGER_OK : LEDGER_ERROR;
+	return r == DB_DONE ? LEDGER_OK : LEDGER_ERROR;
 }
 
 /* The default catalogue: code, name, group, keywords, respond and resolve
@@ -155,17 +180,55 @@ static const struct {
 	{"other", "其他", "其他", "", 1, 15},
 };
 
+/* Descriptions and extra questions of some default categories, and the
+ * ones whose Open311 requests are answered with a token (batch). */
+static const struct {
+	const char *code, *type, *description, *attributes;
+} extras[] = {
+	{"heat-gas", "realtime", "暖气不热、停气、燃气泄漏隐患等。燃气泄漏请先拨打燃气抢修电话。",
+	 "[{\"code\":\"heating\",\"datatype\":\"singlevaluelist\",\"required\":true,"
+	 "\"order\":1,\"description\":\"问题类型\",\"values\":[{\"key\":\"cold\",\"name\":\"暖气不热\"},"
+	 "{\"key\":\"no-gas\",\"name\":\"停气\"},{\"key\":\"leak\",\"name\":\"疑似漏气\"}]},"
+	 "{\"code\":\"temperature\",\"datatype\":\"number\",\"required\":false,\"order\":2,"
+	 "\"description\":\"室内温度（摄氏度）\",\"datatype_description\":\"例如 14.5\"},"
+	 "{\"code\":\"since\",\"datatype\":\"datetime\",\"required\":false,\"order\":3,"
+	 "\"description\":\"从什么时候开始\"},"
+	 "{\"code\":\"building\",\"datatype\":\"string\",\"required\":true,\"order\":4,"
+	 "\"description\":\"楼号、单元、门牌\"},"
+	 "{\"code\":\"notes\",\"datatype\":\"text\",\"required\":false,\"order\":5,"
+	 "\"description\":\"其他情况\"}]"},
+	{"property", "realtime", "小区物业服务、公共维修、电梯、楼道等问题。",
+	 "[{\"code\":\"issues\",\"datatype\":\"multivaluelist\",\"required\":true,\"order\":1,"
+	 "\"description\":\"涉及哪些方面（可多选）\",\"values\":[{\"key\":\"lift\",\"name\":\"电梯\"},"
+	 "{\"key\":\"stairs\",\"name\":\"楼道照明与卫生\"},{\"key\":\"fee\",\"name\":\"物业收费\"},"
+	 "{\"key\":\"repair\",\"name\":\"公共维修\"},{\"key\":\"parking\",\"name\":\"停车\"}]}]"},
+	{"illegal-building", "batch", "私搭乱建、违规加盖、圈占公共用地。经核实后立案。", NULL},
+};
+
 int catalog_install_defaults(db *d)
 {
 	for (size_t i = 0; i < ARRAY_LEN(defaults); i++) {
 		if (db_scalar(d, 0, "SELECT count(*) FROM categories WHERE code = ?", "t",
 			      defaults[i].code))
 			continue;
-		category c = {0, (char *)defaults[i].code, (char *)defaults[i].name,
-			      (char *)defaults[i].group, (char *)defaults[i].keywords,
-			      defaults[i].respond, defaults[i].resolve, 0, true};
+		category c = {.code = (char *)defaults[i].code,
+			      .name = (char *)defaults[i].name,
+			      .group_name = (char *)defaults[i].group,
+			      .keywords = (char *)defaults[i].keywords,
+			      .respond_days = defaults[i].respond,
+			      .resolve_days = defaults[i].resolve,
+			      .active = true};
+		for (size_t j = 0; j < ARRAY_LEN(extras); j++) {
+			if (strcmp(extras[j].code, c.code) != 0)
+				continue;
+			c.type = (char *)extras[j].type;
+			c.description = (char *)extras[j].description;
+			c.attributes = (char *)extras[j].attributes;
+		}
 		char *msg = NULL;
 		int rc = category_save(d, &c, &msg);
+		if (rc != LEDGER_OK)
+			log_error("default category %s: %s", c.code, msg ? msg : "?");
 		free(msg);
 		if (rc != LEDGER_OK)
 			return rc;

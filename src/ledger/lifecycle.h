@@ -88,4 +88,16 @@ typedef struct event {
 int event_list(db *d, int64_t matter_id, bool public_only, event **out, size_t *n);
 void event_list_free(event *v, size_t n);
 
+/* One entry of the public feed of changes across matters. */
+typedef struct feed_event {
+	int64_t id, at;
+	char *number, *to_status, *note;
+} feed_event;
+/* Public events of public matters with a category, between the instants
+ * from and to (inclusive), oldest first, at most limit; merged matters
+ * too, since the merge is the change that closes them. Nothing personal is
+ * selected. LEDGER_OK or LEDGER_ERROR. */
+int event_feed_public(db *d, int64_t from, int64_t to, int limit, feed_event **out, size_t *n);
+void event_feed_free(feed_event *v, size_t n);
+
 #endif

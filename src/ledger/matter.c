@@ -12,6 +12,7 @@
 #include "ledger/ledger.h"
 #include "ledger/matter_row.h"
 #include "base/buf.h"
+#include "base/token.h"
 #include "base/utf8.h"
 #include "base/util.h"
 
@@ -28,13 +29,20 @@
 	" u.name, m.deadline, m.respond_by, m.priority, m.public, m.status, m.result,"         \
 	" m.reason, m.rating, m.rating_note, m.merged_into, mm.number, m.extensions,"         \
 	" m.extension_request, m.version, m.created_at, m.updated_at, m.responded_at,"        \
-	" m.resolved_at, m.closed_at"
+	" m.resolved_at, m.closed_at, m.submitter_id_number, m.submitter_contact, m.attributes," \
+	" m.media_url"
 #define MATTER_FROM                                                                           \
 	" FROM matters m LEFT JOIN categories c ON c.id = m.category_id"                      \
 	" LEFT JOIN areas a ON a.id = m.area_id LEFT JOIN departments dp ON dp.id = m.department_id" \
 	" LEFT JOIN users u ON u.id = m.assignee_id LEFT JOIN matters mm ON mm.id = m.merged_into"
 
 const char matter_select_sql[] = "SELECT " MATTER_COLUMNS MATTER_FROM;
+
+/* Column col as a new string, or "" for a reader who may not see it. */
+static char *personal_dup(db_stmt *q, int col, bool personal)
+{
+	return xstrdup(personal && db_text(q, col) ? db_text(q, col) : "");
+}
 
 /* Read one row selected with matter_select_sql into *m. */
 void matter_row_read(db_stmt *q, const actor *who, const char *today, matter *m)
@@ -59,10 +67,8 @@ void matter_row_read(db_stmt *q, const actor *who, const char *today, matter *m)
 	/* Why: personal data is blanked at the source for every reader who
 	 * may not see it, so no page or API can print it by mistake. */
 	bool personal = actor_sees_personal(who);
-	m->submitter_name = xstrdup(personal ? db_text(q, c) : "");
-	c++;
-	m->submitter_phone = xstrdup(personal ? db_text(q, c) : "");
-	c++;
+	m->submitter_name = personal_dup(q, c++, personal);
+	m->submitter_phone = personal_dup(q, c++, personal);
 	m->submitter_kind = db_text_dup(q, c++);
 	m->department_id = db_int(q, c++);
 	m->department_name = db_text_dup(q, c++);
@@ -87,6 +93,10 @@ void matter_row_read(db_stmt *q, const actor *who, const char *today, matter *m)
 	m->responded_at = db_int(q, c++);
 	m->resolved_at = db_int(q, c++);
 	m->closed_at = db_int(q, c++);
+	m->submitter_id_number = personal_dup(q, c++, personal);
+	m->submitter_contact = personal_dup(q, c++, personal);
+	m->attributes = db_text_dup(q, c++);
+	m->media_url = db_text_dup(q, c++);
 	m->overdue = status_is_open(m->status) && m->deadline && today &&
 		     strcmp(m->deadline, today) < 0;
 }
@@ -98,7 +108,8 @@ void matter_clear(matter *m)
 			   &m->submitter_name, &m->submitter_phone, &m->submitter_kind,
 			   &m->department_name, &m->assignee_name, &m->deadline, &m->respond_by,
 			   &m->result, &m->reason, &m->rating, &m->rating_note,
-			   &m->merged_into_number, &m->extension_request};
+			   &m->merged_into_number, &m->extension_request, &m->submitter_id_number,
+			   &m->submitter_contact, &m->attributes, &m->media_url};
 	for (size_t i = 0; i < ARRAY_LEN(fields); i++)
 		free(*fields[i]);
 	memset(m, 0, sizeof *m);
@@ -139,6 +150,22 @@ static void make_secret(char out[16])
 	for (int i = 0; i < 8; i++)
 		out[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
 	out[8] = '\0';
+}
+
+int matter_token_lookup(db *d, const char *token, char number_out[32])
+{
+	if (str_empty(token) || strlen(token) > 64)
+		return LEDGER_NOT_FOUND;
+	db_stmt *q = db_query(d, "SELECT m.number FROM request_tokens t JOIN matters m"
+				 " ON m.id = t.matter_id WHERE t.token = ?",
+			      "t", token);
+	int r = db_step(q);
+	if (r == DB_ROW)
+		snprintf(number_out, 32, "%s", db_text(q, 0));
+	db_done(q);
+	if (r == DB_ROW)
+		return LEDGER_OK;
+	return r == DB_DONE ? LEDGER_NOT_FOUND : LEDGER_ERROR;
 }
 
 bool matter_secret_ok(db *d, const char *number, const char *secret)
@@ -190,6 +217,18 @@ static bool phone_ok(const char *p)
 	return digits >= 3;
 }
 
+/* Is u an http(s) URL of printable ASCII, at most 1000 bytes? */
+static bool url_ok(const char *u)
+{
+	size_t n = strlen(u);
+	if (n > 1000 || (strncmp(u, "http://", 7) != 0 && strncmp(u, "https://", 8) != 0))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)u[i] <= 0x20 || (unsigned char)u[i] >= 0x7f || strchr("\"<>\\", u[i]))
+			return false;
+	return true;
+}
+
 /* Check a submission; returns a Chinese message for the first problem, or
  * NULL when it is acceptable. */
 static const char *submission_problem(db *d, const submission *s)
@@ -210,6 +249,12 @@ static const char *submission_problem(db *d, const submission *s)
 		return "姓名不超过50字";
 	if (!phone_ok(s->submitter_phone))
 		return "联系电话格式不正确";
+	if (!text_ok(s->submitter_id_number, 0, 30, false))
+		return "证件号码不超过30字";
+	if (!text_ok(s->submitter_contact, 0, 200, false))
+		return "其他联系方式不超过200字";
+	if (!str_empty(s->media_url) && !url_ok(s->media_url))
+		return "图片地址须为 http(s) 网址，不超过1000字";
 	if (s->submitter_kind && strcmp(s->submitter_kind, "resident") != 0 &&
 	    strcmp(s->submitter_kind, "enterprise") != 0)
 		return "反映人类型无效";
@@ -285,6 +330,19 @@ static int submit_tx(db *d, void *vctx)
 	if (!s->has_point &&
 	    db_exec(d, "UPDATE matters SET lat = NULL, lon = NULL WHERE id = ?", "i", id) != DB_DONE)
 		return LEDGER_ERROR;
+	if (db_exec(d, "UPDATE matters SET submitter_id_number = ?, submitter_contact = ?,"
+		       " attributes = ?, media_url = ? WHERE id = ?",
+		    "tttti", s->submitter_id_number ? s->submitter_id_number : "",
+		    s->submitter_contact ? s->submitter_contact : "",
+		    s->attributes ? s->attributes : "{}", s->media_url ? s->media_url : "",
+		    id) != DB_DONE)
+		return LEDGER_ERROR;
+	if (s->token_out) {
+		token_random(s->token_out);
+		if (db_exec(d, "INSERT INTO request_tokens(token, matter_id, created_at) VALUES (?, ?, ?)",
+			    "tii", s->token_out, id, x->now) != DB_DONE)
+			return LEDGER_ERROR;
+	}
 	char label[200];
 	actor_label_for(x->who, label, sizeof label);
 	char note[64];

@@ -61,6 +61,9 @@ typedef struct matter {
 	double lat, lon;
 	char *channel;
 	char *submitter_name, *submitter_phone, *submitter_kind; /* personal */
+	char *submitter_id_number, *submitter_contact;            /* personal */
+	char *attributes; /* answers to the category's questions: a JSON object */
+	char *media_url;  /* a photo URL given by an Open311 client, or "" */
 	int64_t department_id;
 	char *department_name;
 	int64_t assignee_id;
@@ -87,6 +90,8 @@ void matter_clear(matter *m);
 int matter_load(db *d, const actor *who, const char *number, int64_t id, bool public_only,
 		const char *today, matter *out);
 
+#define SUBMIT_TOKEN_SIZE 48
+
 typedef struct submission {
 	const char *kind, *subkind;
 	int64_t category_id, area_id;
@@ -95,6 +100,14 @@ typedef struct submission {
 	double lat, lon;
 	const char *channel;
 	const char *submitter_name, *submitter_phone, *submitter_kind;
+	const char *submitter_id_number, *submitter_contact; /* optional, personal */
+	/* Answers to the category's questions: a JSON object already checked
+	 * with attribute_check() (attribute.h); NULL for none. */
+	const char *attributes;
+	const char *media_url; /* optional http(s) URL of a photo */
+	/* When not NULL, a token for an Open311 batch service is issued in
+	 * the same transaction and written here. */
+	char *token_out; /* [SUBMIT_TOKEN_SIZE] */
 	bool is_public;
 	int priority;
 	/* optional photo, already type-checked by the caller or not: checked again */
@@ -111,6 +124,10 @@ typedef struct submission {
 int matter_submit(db *d, const actor *who, const submission *s, int64_t now,
 		  char number_out[32], char secret_out[16], char **msg);
 
+/* The matter number behind a batch token: LEDGER_OK and number_out, or
+ * LEDGER_NOT_FOUND. */
+int matter_token_lookup(db *d, const char *token, char number_out[32]);
+
 /* Check a resident's 查询码 against the matter's. */
 bool matter_secret_ok(db *d, const char *number, const char *secret);
 
@@ -123,8 +140,16 @@ typedef struct matter_filter {
 	int64_t category_id, area_id, department_id, assignee_id;
 	const char *q;       /* plain substring in title/description/number */
 	const char *from, *to; /* created between these dates (inclusive) */
-	int offset, limit;   /* limit 0: 50; capped at 500 */
+	bool closed_only;    /* not status_is_open */
+	bool categorized;    /* only matters with a category */
+	int64_t created_since, created_until; /* instants, inclusive; 0: open */
+	const char *const *numbers; /* any of these matter numbers */
+	size_t nnumbers;
+	const int64_t *category_ids; /* in any of these categories */
+	size_t ncategory_ids;
+	int offset, limit;   /* limit 0: 50; capped at MATTER_FIND_MAX */
 } matter_filter;
+#define MATTER_FIND_MAX 1000
 
 /* A filter with everything "any". */
 matter_filter matter_filter_any(void);

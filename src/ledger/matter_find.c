@@ -24,12 +24,10 @@ matter_filter matter_filter_any(void)
 	return f;
 }
 
-#define MAX_ARGS 16
-
 typedef struct where {
 	buf sql;
-	db_arg args[MAX_ARGS];
-	int n;
+	db_arg *args;
+	int n, cap;
 } where;
 
 static void cond(where *w, const char *fragment)
@@ -38,18 +36,39 @@ static void cond(where *w, const char *fragment)
 	buf_puts(&w->sql, fragment);
 }
 
+static db_arg *arg_new(where *w)
+{
+	if (w->n == w->cap) {
+		w->cap = w->cap ? w->cap * 2 : 16;
+		w->args = xrealloc(w->args, (size_t)w->cap * sizeof *w->args);
+	}
+	return &w->args[w->n++];
+}
+
 static void arg_i(where *w, int64_t v)
 {
-	w->args[w->n++] = (db_arg){.type = 'i', .i = v};
+	*arg_new(w) = (db_arg){.type = 'i', .i = v};
 }
 
 static void arg_t(where *w, const char *t)
 {
-	w->args[w->n++] = (db_arg){.type = 't', .t = t};
+	*arg_new(w) = (db_arg){.type = 't', .t = t};
+}
+
+/* "column IN (?, ?, ...)" with n placeholders: only literal text. */
+static void cond_in(where *w, const char *column, size_t n)
+{
+	cond(w, column);
+	buf_puts(&w->sql, " IN (");
+	for (size_t i = 0; i < n; i++)
+		buf_puts(&w->sql, i ? ", ?" : "?");
+	buf_puts(&w->sql, ")");
 }
 
 static const char open_statuses[] =
 	"m.status NOT IN ('resolved', 'closed', 'rejected', 'merged')";
+static const char closed_statuses[] =
+	"m.status IN ('resolved', 'closed', 'rejected', 'merged')";
 
 static void build_where(const matter_filter *f, const char *today, where *w, char *like)
 {
@@ -63,6 +82,24 @@ static void build_where(const matter_filter *f, const char *today, where *w, cha
 		cond(w, "m.status = ?"), arg_t(w, status_name(f->status));
 	if (f->open_only || f->overdue_only)
 		cond(w, open_statuses);
+	if (f->closed_only)
+		cond(w, closed_statuses);
+	if (f->categorized)
+		cond(w, "m.category_id IS NOT NULL");
+	if (f->nnumbers) {
+		cond_in(w, "m.number", f->nnumbers);
+		for (size_t i = 0; i < f->nnumbers; i++)
+			arg_t(w, f->numbers[i]);
+	}
+	if (f->ncategory_ids) {
+		cond_in(w, "m.category_id", f->ncategory_ids);
+		for (size_t i = 0; i < f->ncategory_ids; i++)
+			arg_i(w, f->category_ids[i]);
+	}
+	if (f->created_since)
+		cond(w, "m.created_at >= ?"), arg_i(w, f->created_since);
+	if (f->created_until)
+		cond(w, "m.created_at <= ?"), arg_i(w, f->created_until);
 	if (f->overdue_only)
 		cond(w, "m.deadline < ?"), arg_t(w, today);
 	if (f->category_id)
@@ -106,7 +143,7 @@ int matter_find(db *d, const actor *who, const matter_filter *f, const char *tod
 	if ((!str_empty(f->from) && !calendar_date_valid(f->from)) ||
 	    (!str_empty(f->to) && !calendar_date_valid(f->to)))
 		return LEDGER_INVALID;
-	where w = {BUF_INIT, {{0}}, 0};
+	where w = {BUF_INIT, NULL, 0, 0};
 	char *like = str_empty(f->q) ? NULL : like_pattern(f->q);
 	build_where(f, today, &w, like);
 	int rc = LEDGER_ERROR;
@@ -115,9 +152,10 @@ int matter_find(db *d, const actor *who, const matter_filter *f, const char *tod
 	if (db_step(q) == DB_ROW)
 		out->total = db_int(q, 0);
 	db_done(q);
-	int limit = f->limit <= 0 ? 50 : f->limit > 500 ? 500 : f->limit;
+	int limit = f->limit <= 0 ? 50 : f->limit > MATTER_FIND_MAX ? MATTER_FIND_MAX : f->limit;
 	int offset = f->offset < 0 ? 0 : f->offset;
-	const char *order = f->overdue_only ? " ORDER BY m.deadline, m.id" : " ORDER BY m.id DESC";
+	const char *order = f->overdue_only ? " ORDER BY m.deadline, m.id"
+					 : " ORDER BY m.created_at DESC, m.id DESC";
 	char *sql = str_printf("%s%s%s LIMIT %d OFFSET %d", matter_select_sql, buf_str(&w.sql),
 			       order, limit, offset);
 	q = db_query_args(d, sql, w.args, w.n);
@@ -138,6 +176,7 @@ done:
 	free(sql);
 	free(count_sql);
 	free(like);
+	free(w.args);
 	buf_free(&w.sql);
 	if (rc != LEDGER_OK)
 		matter_list_free(out);

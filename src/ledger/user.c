@@ -188,20 +188,39 @@ void user_list_free(user *v, size_t n)
 	free(v);
 }
 
-int user_get(db *d, int64_t id, user *out)
+/* The one user q selects into *out (zeroed when there is none):
+ * LEDGER_OK, LEDGER_NOT_FOUND or LEDGER_ERROR. */
+static int read_one(db_stmt *q, user *out)
 {
+	memset(out, 0, sizeof *out);
 	user *v;
 	size_t n;
-	int rc = read_users(db_query(d, "SELECT " USER_COLS USER_FROM " WHERE u.id = ?", "i", id), &v, &n);
+	int rc = read_users(q, &v, &n);
 	if (rc == LEDGER_OK && n == 0)
 		rc = LEDGER_NOT_FOUND;
-	if (rc == LEDGER_OK)
+	if (rc == LEDGER_OK) {
 		*out = v[0];
-	else
-		user_list_free(v, n);
-	if (rc == LEDGER_OK)
 		free(v);
+	} else {
+		user_list_free(v, n);
+	}
 	return rc;
+}
+
+int user_get(db *d, int64_t id, user *out)
+{
+	return read_one(db_query(d, "SELECT " USER_COLS USER_FROM " WHERE u.id = ?", "i", id), out);
+}
+
+int user_find_login(db *d, const char *login, user *out)
+{
+	return read_one(db_query(d, "SELECT " USER_COLS USER_FROM " WHERE u.login = ?", "t", login),
+			out);
+}
+
+bool user_login_taken(db *d, const char *login)
+{
+	return db_scalar(d, 0, "SELECT count(*) FROM users WHERE login = ?", "t", login) > 0;
 }
 
 static int record_failure(db *d, void *vctx)
@@ -282,4 +301,32 @@ int apikey_add(db *d, const char *name, const char *role, const char *department
 	}
 	*key_out = key;
 	return LEDGER_OK;
+}
+
+int apikey_authenticate(db *d, const char *key, actor *who)
+{
+	/* Why the length check: junk costs no hashing or query. */
+	if (str_empty(key) || strlen(key) > 200)
+		return LEDGER_NOT_FOUND;
+	char h[TOKEN_HASH_SIZE];
+	token_hash(key, h);
+	db_stmt *q = db_query(d,
+			      "SELECT id, name, role, department_id FROM api_keys"
+			      " WHERE key_hash = ? AND revoked_at IS NULL",
+			      "t", h);
+	int rc = db_step(q);
+	if (rc == DB_ROW) {
+		memset(who, 0, sizeof *who);
+		who->apikey_id = db_int(q, 0);
+		const char *name = db_text(q, 1) ? db_text(q, 1) : "";
+		/* cut at a character boundary: the fields stay valid UTF-8 */
+		size_t n = utf8_cut_bytes(name, strlen(name), sizeof who->login - 1);
+		memcpy(who->login, name, n);
+		n = utf8_cut_bytes(name, strlen(name), sizeof who->name - 1);
+		memcpy(who->name, name, n);
+		who->role = role_from_name(db_text(q, 2));
+		who->department_id = db_int(q, 3);
+	}
+	db_done(q);
+	return rc == DB_ROW ? LEDGER_OK : rc == DB_DONE ? LEDGER_NOT_FOUND : LEDGER_ERROR;
 }

@@ -33,6 +33,12 @@ int user_list(db *d, user **out, size_t *n);
 void user_list_free(user *v, size_t n);
 int user_get(db *d, int64_t id, user *out);
 void user_clear(user *u);
+/* The account with this login, active or not, into *out (free with
+ * user_clear). LEDGER_OK, LEDGER_NOT_FOUND or LEDGER_ERROR. */
+int user_find_login(db *d, const char *login, user *out);
+/* Does an account with this login exist? False also when the database
+ * fails (logged by the store). */
+bool user_login_taken(db *d, const char *login);
 /* Handlers of a department (for the assign form). */
 int user_list_department(db *d, int64_t department_id, user **out, size_t *n);
 
@@ -47,6 +53,11 @@ int user_authenticate(db *d, const char *login, const char *password, const char
  * only its hash is stored. role may also be "app". */
 int apikey_add(db *d, const char *name, const char *role, const char *department_code,
 	       int64_t now, char **key_out, char **msg);
+
+/* Who acts with this API key: LEDGER_OK and *who filled (apikey_id, role,
+ * department, the key's name); LEDGER_NOT_FOUND for an unknown or revoked
+ * key; LEDGER_ERROR. */
+int apikey_authenticate(db *d, const char *key, actor *who);
 
 /* Tune argon2id cost (tests use the minimum to stay fast under valgrind). */
 void user_set_hash_cost(unsigned long long opslimit, size_t memlimit);

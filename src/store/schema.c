@@ -180,7 +180,37 @@ static const char v1[] =
 	"  created_at INTEGER NOT NULL);"
 	"CREATE INDEX attachments_matter ON attachments(matter_id);";
 
+static const char v2[] =
+	/* Categories as Open311 services: a description, realtime or batch
+	 * (a batch request answers with a token, tokens/{token} gives the id
+	 * later), and the extra questions as a JSON array in the Open311
+	 * attribute shape (code, datatype, required, description, order,
+	 * values [{key, name}]), checked by ledger/attribute.c on save. */
+	"ALTER TABLE categories ADD COLUMN description TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE categories ADD COLUMN type TEXT NOT NULL DEFAULT 'realtime'"
+	"  CHECK (type IN ('realtime','batch'));"
+	"ALTER TABLE categories ADD COLUMN attributes TEXT NOT NULL DEFAULT '[]';"
+
+	/* More of the submitter's private data, never public: an ID number
+	 * (staff intake of petitions) and other contact (e-mail, an app's
+	 * account or device id). */
+	"ALTER TABLE matters ADD COLUMN submitter_id_number TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE matters ADD COLUMN submitter_contact TEXT NOT NULL DEFAULT '';"
+	/* Answers to the category's questions: a JSON object code -> value
+	 * (a list for multivaluelist). */
+	"ALTER TABLE matters ADD COLUMN attributes TEXT NOT NULL DEFAULT '{}';"
+	/* A photo URL given by an Open311 client. */
+	"ALTER TABLE matters ADD COLUMN media_url TEXT NOT NULL DEFAULT '';"
+
+	/* Tokens handed out for requests to batch services. */
+	"CREATE TABLE request_tokens ("
+	"  token TEXT PRIMARY KEY,"
+	"  matter_id INTEGER NOT NULL REFERENCES matters(id),"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE INDEX request_tokens_matter ON request_tokens(matter_id);";
+
 const migration schema_migrations[] = {
 	{1, "ledger core", v1},
+	{2, "Open311 services, private contact fields, request tokens", v2},
 };
 const int schema_nmigrations = sizeof schema_migrations / sizeof schema_migrations[0];

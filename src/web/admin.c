@@ -77,6 +77,10 @@ static void admin_field_html(buf *b, const admin_field *f)
 		buf_printf(b, "<select id=\"af-%h\" name=\"%h\"%s>%s</select>", f->name, f->name, req,
 			   f->options ? f->options : "");
 		break;
+	case AF_TEXTAREA:
+		buf_printf(b, "<textarea id=\"af-%h\" name=\"%h\" rows=\"4\"%s>%h</textarea>", f->name,
+			   f->name, req, f->value);
+		break;
 	case AF_NUMBER:
 		buf_printf(b, "<input type=\"number\" id=\"af-%h\" name=\"%h\" min=\"0\" max=\"365\" "
 			      "inputmode=\"numeric\" value=\"%h\"%s>",

@@ -61,6 +61,11 @@ static void cat_form(request *rq, buf *b, const category *form, const department
 	if (form->resolve_days >= 0)
 		snprintf(resolve, sizeof resolve, "%d", form->resolve_days);
 	form_department_options(&options, deps, nd, form->department_id, "无");
+	buf types = BUF_INIT;
+	bool batch = str_cmp0(form->type, "batch") == 0;
+	buf_printf(&types, "<option value=\"realtime\"%s>即时受理（realtime）</option>"
+			   "<option value=\"batch\"%s>批量受理（batch）</option>",
+		   batch ? "" : " selected", batch ? " selected" : "");
 	const admin_field f[] = {
 		{"code", "代码", AF_TEXT, form->code, false, NULL, "小写字母、数字、-、_，如 shirong", true},
 		{"name", "名称", AF_TEXT, form->name, false, NULL, NULL, true},
@@ -74,11 +79,18 @@ static void cat_form(request *rq, buf *b, const category *form, const department
 		 "派单后多少个工作日内办结；派单时可另行指定", true},
 		{"department", "默认责任单位", AF_SELECT, NULL, false, buf_str(&options),
 		 "派单时默认选中", false},
+		{"description", "说明", AF_TEXTAREA, form->description, false, NULL,
+		 "向群众和 Open311 应用说明这一类别", false},
+		{"type", "Open311 受理方式", AF_SELECT, NULL, false, buf_str(&types),
+		 "批量受理：应用先拿到凭证，稍后凭凭证查询编号", false},
+		{"attributes", "附加问题（JSON）", AF_TEXTAREA, form->attributes, false, NULL,
+		 "Open311 属性格式：code、datatype、required、description、order、values", false},
 		{"active", "启用", AF_CHECK, NULL, form->active, NULL, NULL, false},
 	};
 	admin_form(rq, b, URL, form->id ? "编辑类别" : "新增类别", "save", form->id, f,
 		   ARRAY_LEN(f), form->id ? "保存" : "新增");
 	buf_free(&options);
+	buf_free(&types);
 }
 
 /* The whole page: list, then the form showing `form`. */
@@ -158,6 +170,9 @@ void page_admin_categories_post(request *rq, response *rs)
 	c.respond_days = days_param(rq, "respond_days");
 	c.resolve_days = days_param(rq, "resolve_days");
 	c.active = admin_checked(rq, "active");
+	c.description = xstrdup(rq_param(rq, "description"));
+	c.type = xstrdup(rq_param(rq, "type"));
+	c.attributes = xstrdup(rq_param(rq, "attributes"));
 	int rc = category_save(rq->db, &c, &msg);
 	if (rc == LEDGER_OK)
 		resp_redirect(rs, create ? URL "?done=created" : URL "?done=saved");

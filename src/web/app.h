@@ -9,6 +9,7 @@
 typedef struct app {
 	const char *office_name; /* shown in the header, e.g. "沧州经济开发区" */
 	const char *base_url;    /* for QR codes: "http://127.0.0.1:8080" */
+	const char *jurisdiction_id; /* Open311: this office's jurisdiction_id, or NULL */
 	size_t max_photo;        /* bytes */
 	int session_ttl;         /* seconds */
 } app;

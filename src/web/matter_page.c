@@ -136,6 +136,8 @@ static void facts_submitter(request *rq, buf *b, const matter *m)
 	else
 		buf_printf(b, "<dt>电话</dt><dd><a href=\"tel:%h\">%h</a></dd>\n", m->submitter_phone,
 			   m->submitter_phone);
+	fact(b, "证件号码", m->submitter_id_number);
+	fact(b, "其他联系方式", m->submitter_contact);
 	buf_puts(b, "</dl></section>\n");
 }
 
@@ -452,6 +454,7 @@ static void render_matter(request *rq, response *rs, const matter *m, const even
 	facts_who(b, m);
 	facts_outcome(b, m);
 	buf_puts(b, "</dl></section>\n");
+	html_answers(rq, b, m);
 	facts_submitter(rq, b, m);
 	attachments(b, att, natt);
 	timeline(b, ev, nev);

@@ -21,6 +21,10 @@
  * title, kind, category, area, department, assignee, deadline with the
  * overdue flag, status, created time; the submitter column only when the
  * visitor may see personal data. An empty list shows `empty_text`. */
+/* A card with the matter's answers to its category's extra questions and
+ * an app's photo link; nothing when it has neither (answers.c). */
+void html_answers(request *rq, buf *b, const matter *m);
+
 void staff_matter_table(request *rq, buf *b, const matter_list *l, const char *empty_text);
 
 /* --- admin.c: the shared edit-form renderer of the admin pages --- */
@@ -31,6 +35,7 @@ enum admin_field_type {
 	AF_PASSWORD, /* <input type=password>, never prefilled */
 	AF_CHECK,    /* a checkbox sending "1" */
 	AF_SELECT,   /* <select> with pre-rendered <option>s */
+	AF_TEXTAREA, /* <textarea>, several lines */
 };
 
 typedef struct admin_field {

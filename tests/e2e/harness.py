@@ -129,6 +129,43 @@ def cli_env(extra=None):
     return env
 
 
+def raw_exchange(port, head, body_chunks=(), timeout=20):
+    """Send a raw request (head: bytes up to and including the blank line, then the
+    chunks, tolerating the server closing early) and return (status, raw answer)."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    data = b""
+    try:
+        try:
+            s.sendall(head)
+            for c in body_chunks:
+                s.sendall(c)
+        except OSError:
+            pass
+        end = time.time() + timeout
+        while time.time() < end:
+            try:
+                got = s.recv(65536)
+            except socket.timeout:
+                break
+            except OSError:
+                break
+            if not got:
+                break
+            data += got
+            if b"\r\n\r\n" in data:
+                hdr = data.split(b"\r\n\r\n", 1)[0].decode("latin-1")
+                cl = [l for l in hdr.split("\r\n") if l.lower().startswith("content-length:")]
+                if cl and len(data.split(b"\r\n\r\n", 1)[1]) >= int(cl[0].split(":")[1]):
+                    break
+    finally:
+        s.close()
+    try:
+        status = int(data.split(b" ", 2)[1])
+    except (IndexError, ValueError):
+        status = None
+    return status, data
+
+
 def run_cli(args, stdin=None, env=None, cwd=None, timeout=120):
     """Run the binary; returns (returncode, stdout text, stderr text)."""
     p = subprocess.run([BIN] + list(args), input=(stdin or "").encode("utf-8"),

@@ -3,12 +3,10 @@
 right 4xx — never a 5xx, never a hang — and changes nothing (matter counts, events
 and versions are compared before and after)."""
 import os
-import socket
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (TIMEOUT, NoResponse, Server, act, board_numbers, check, day,  # noqa: E402
+from harness import (raw_exchange, TIMEOUT, NoResponse, Server, act, board_numbers, check, day,  # noqa: E402
                      done, encode_multipart, events, matter_page, png_1x1, require_binary,
                      section, staff_count, status_of, submit_matter)
 
@@ -28,43 +26,6 @@ def expect(name, status, fn):
     check("%s → %s" % (name, status if not isinstance(status, (set, tuple))
                        else "/".join(map(str, sorted(status)))), ok, r.describe())
     return r
-
-
-def raw_exchange(port, head, body_chunks=(), timeout=20):
-    """Send a raw request (head: bytes up to and including the blank line, then the
-    chunks, tolerating the server closing early) and return (status, raw answer)."""
-    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
-    data = b""
-    try:
-        try:
-            s.sendall(head)
-            for c in body_chunks:
-                s.sendall(c)
-        except OSError:
-            pass
-        end = time.time() + timeout
-        while time.time() < end:
-            try:
-                got = s.recv(65536)
-            except socket.timeout:
-                break
-            except OSError:
-                break
-            if not got:
-                break
-            data += got
-            if b"\r\n\r\n" in data:
-                hdr = data.split(b"\r\n\r\n", 1)[0].decode("latin-1")
-                cl = [l for l in hdr.split("\r\n") if l.lower().startswith("content-length:")]
-                if cl and len(data.split(b"\r\n\r\n", 1)[1]) >= int(cl[0].split(":")[1]):
-                    break
-    finally:
-        s.close()
-    try:
-        status = int(data.split(b" ", 2)[1])
-    except (IndexError, ValueError):
-        status = None
-    return status, data
 
 
 with Server("badinput") as srv:

@@ -155,6 +155,95 @@ static void test_observer_sees_no_personal_data(void **state)
 	matter_clear(&m);
 }
 
+/* The private fields added for Open311 and the staff API stay private;
+ * a batch token leads to its matter. */
+static void test_private_fields_and_tokens(void **state)
+{
+	fixture *f = *state;
+	submission s;
+	memset(&s, 0, sizeof s);
+	s.kind = "request";
+	s.category_id = f->cat;
+	s.title = "停水三天";
+	s.description = "幸福小区停水三天无人通知。";
+	s.channel = "app";
+	s.submitter_id_number = "110101199001011234";
+	s.submitter_contact = "邮箱 li@example.cn; 设备 D-42";
+	s.attributes = "{\"floor\":\"3\"}";
+	s.media_url = "https://img.example.cn/a.jpg";
+	char token[SUBMIT_TOKEN_SIZE] = "", number[32], secret[16], found[32];
+	s.token_out = token;
+	char *msg = NULL;
+	assert_int_equal(matter_submit(f->d, &f->clerk, &s, NOW, number, secret, &msg), LEDGER_OK);
+	assert_int_equal(strlen(token), 43);
+	assert_int_equal(matter_token_lookup(f->d, token, found), LEDGER_OK);
+	assert_string_equal(found, number);
+	assert_int_equal(matter_token_lookup(f->d, "nope", found), LEDGER_NOT_FOUND);
+	matter m;
+	assert_int_equal(matter_load(f->d, &f->clerk, number, 0, false, "2026-11-23", &m), LEDGER_OK);
+	assert_string_equal(m.submitter_id_number, "110101199001011234");
+	assert_string_equal(m.submitter_contact, "邮箱 li@example.cn; 设备 D-42");
+	assert_string_equal(m.attributes, "{\"floor\":\"3\"}");
+	assert_string_equal(m.media_url, "https://img.example.cn/a.jpg");
+	matter_clear(&m);
+	assert_int_equal(matter_load(f->d, &f->observer, number, 0, false, "2026-11-23", &m), LEDGER_OK);
+	assert_string_equal(m.submitter_id_number, "");
+	assert_string_equal(m.submitter_contact, "");
+	matter_clear(&m);
+	/* a media_url that is not http(s) changes nothing */
+	int64_t before = db_scalar(f->d, -1, "SELECT count(*) FROM matters", "");
+	s.token_out = NULL;
+	s.media_url = "javascript:alert(1)";
+	assert_int_equal(matter_submit(f->d, &f->clerk, &s, NOW, number, secret, &msg), LEDGER_INVALID);
+	free(msg);
+	assert_int_equal(db_scalar(f->d, -1, "SELECT count(*) FROM matters", ""), before);
+}
+
+/* The filters used by Open311: number lists, category lists, closed only,
+ * instants, and the cap. */
+static void test_find_lists(void **state)
+{
+	fixture *f = *state;
+	char a[32], b[32], c[32], secret[16];
+	char *msg = NULL;
+	submit(f, a, secret);
+	submit(f, b, secret);
+	submit(f, c, secret);
+	assert_int_equal(act(f, &f->clerk, b, (action_input){.act = ACT_REJECT, .note = "不属于受理范围"}, &msg), LEDGER_OK);
+	matter_filter mf = matter_filter_any();
+	const char *const numbers[] = {a, b, "TZ-2026-999999"};
+	mf.numbers = numbers;
+	mf.nnumbers = 3;
+	matter_list l;
+	assert_int_equal(matter_find(f->d, &f->observer, &mf, "2026-11-23", &l), LEDGER_OK);
+	assert_int_equal(l.total, 2);
+	matter_list_free(&l);
+	mf.closed_only = true;
+	assert_int_equal(matter_find(f->d, &f->observer, &mf, "2026-11-23", &l), LEDGER_OK);
+	assert_int_equal(l.total, 1);
+	assert_string_equal(l.items[0].number, b);
+	matter_list_free(&l);
+	matter_filter cats = matter_filter_any();
+	int64_t other = db_scalar(f->d, 0, "SELECT id FROM categories WHERE code = 'city'", "");
+	const int64_t ids[] = {other, f->cat};
+	cats.category_ids = ids;
+	cats.ncategory_ids = 2;
+	cats.created_since = NOW;
+	cats.created_until = NOW;
+	assert_int_equal(matter_find(f->d, &f->observer, &cats, "2026-11-23", &l), LEDGER_OK);
+	assert_int_equal(l.total, 3);
+	matter_list_free(&l);
+	cats.ncategory_ids = 1;
+	assert_int_equal(matter_find(f->d, &f->observer, &cats, "2026-11-23", &l), LEDGER_OK);
+	assert_int_equal(l.total, 0);
+	matter_list_free(&l);
+	cats.ncategory_ids = 2;
+	cats.created_since = NOW + 1;
+	assert_int_equal(matter_find(f->d, &f->observer, &cats, "2026-11-23", &l), LEDGER_OK);
+	assert_int_equal(l.total, 0);
+	matter_list_free(&l);
+}
+
 static void test_stale_version_conflicts(void **state)
 {
 	fixture *f = *state;
@@ -294,6 +383,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_full_life, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_observer_sees_no_personal_data, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale_version_conflicts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_private_fields_and_tokens, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_find_lists, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forbidden_and_bad_state_change_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dissatisfied_reopens, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_return_goes_back_to_intake, setup, teardown),

@@ -24,16 +24,26 @@ static void h_delete(request *rq, response *rs) { called = "delete"; }
 static void h_api(request *rq, response *rs) { called = "api"; }
 static void h_api_post(request *rq, response *rs) { called = "api_post"; }
 
+/* An API with its own error shape: "E<status>:<hint>" as text/plain. */
+static void own_errors(request *rq, response *rs, int status, const char *hint)
+{
+	rs->content_type = "text/plain";
+	buf_printf(&rs->body, "E%d:%s", status, hint);
+}
+static void h_own(request *rq, response *rs) { called = "own"; }
+
 static const route table[] = {
-	{HTTP_GET, "/", 0, 0, h_home},
-	{HTTP_GET, "/m/{}", ROLE_STAFF, 0, h_matter},
-	{HTTP_POST, "/m/{}/act/{}", ROLE_CLERK | ROLE_ADMIN, 0, h_act},
-	{HTTP_DELETE, "/m/{}", ROLE_ADMIN, 0, h_delete},
-	{HTTP_GET, "/static/*", 0, 0, h_static},
-	{HTTP_GET, "/submit", 0, 0, h_form},
-	{HTTP_POST, "/submit", 0, 0, h_submit},
-	{HTTP_GET, "/api/v1/matters", ROLE_STAFF, ROUTE_JSON, h_api},
-	{HTTP_POST, "/api/v1/matters", ROLE_STAFF | ROLE_APP, ROUTE_JSON | ROUTE_NO_CSRF, h_api_post},
+	{HTTP_GET, "/", 0, 0, h_home, NULL},
+	{HTTP_GET, "/m/{}", ROLE_STAFF, 0, h_matter, NULL},
+	{HTTP_POST, "/m/{}/act/{}", ROLE_CLERK | ROLE_ADMIN, 0, h_act, NULL},
+	{HTTP_DELETE, "/m/{}", ROLE_ADMIN, 0, h_delete, NULL},
+	{HTTP_GET, "/static/*", 0, 0, h_static, NULL},
+	{HTTP_GET, "/submit", 0, 0, h_form, NULL},
+	{HTTP_POST, "/submit", 0, 0, h_submit, NULL},
+	{HTTP_GET, "/api/v1/matters", ROLE_STAFF, ROUTE_JSON, h_api, NULL},
+	{HTTP_POST, "/api/v1/matters", ROLE_STAFF | ROLE_APP, ROUTE_JSON | ROUTE_NO_CSRF, h_api_post, NULL},
+	{HTTP_GET, "/own/v2/things.txt", ROLE_STAFF, 0, h_own, own_errors},
+	{HTTP_GET, "/own/v2/*", 0, 0, NULL, own_errors},
 };
 
 #define TOKEN "Q2xlcmtDc3JmVG9rZW5Gb3JUZXN0aW5nT25seTEyMzQ"
@@ -295,12 +305,56 @@ static void test_keys_and_sessions(void **state)
 	assert_string_equal(called, "api");
 }
 
-static void test_path_is_json(void **state)
+/* The error shape of a path comes from the first route or error space
+ * matching it. */
+static request shaped(const char *path)
 {
-	assert_true(http_path_is_json(table, ARRAY_LEN(table), "/api/v1/matters"));
-	assert_false(http_path_is_json(table, ARRAY_LEN(table), "/m/1"));
-	assert_false(http_path_is_json(table, ARRAY_LEN(table), "/api/v1/nothing"));
-	assert_false(http_path_is_json(table, ARRAY_LEN(table), NULL));
+	request r = {0};
+	r.path = (char *)path;
+	http_error_shape(table, ARRAY_LEN(table), &r);
+	return r;
+}
+
+static void test_error_shape(void **state)
+{
+	assert_true(shaped("/api/v1/matters").is_json_route);
+	assert_false(shaped("/m/1").is_json_route);
+	assert_false(shaped("/api/v1/nothing").is_json_route);
+	assert_false(shaped(NULL).is_json_route);
+	assert_true(shaped("/own/v2/x").error_writer == own_errors);
+	assert_true(shaped("/m/1").error_writer == NULL);
+}
+
+/* Routes with their own error writer, and error spaces: a path nobody
+ * serves under the space gets its 404 there; 401 and 405 keep the
+ * route's writer; a space never runs as a handler. */
+static void test_error_space(void **state)
+{
+	start(HTTP_GET, "/own/v2/nothing.txt", 0);
+	run();
+	assert_null(called);
+	assert_int_equal(rs.status, 404);
+	assert_string_equal(rs.content_type, "text/plain");
+	assert_true(strncmp(buf_str(&rs.body), "E404:", 5) == 0);
+
+	start(HTTP_GET, "/own/v2/things.txt", 0);
+	run();
+	assert_null(called);
+	assert_int_equal(rs.status, 303); /* not JSON: the login redirect */
+
+	start(HTTP_POST, "/own/v2/things.txt", 0);
+	run();
+	assert_int_equal(rs.status, 405);
+	assert_true(strncmp(buf_str(&rs.body), "E405:", 5) == 0);
+	assert_string_equal(kv_get(&rs.headers, "Allow"), "GET, HEAD");
+
+	start(HTTP_GET, "/own/v2/things.txt", 0);
+	rq.who.role = ROLE_CLERK;
+	rq.who.user_id = 1;
+	run();
+	assert_string_equal(called, "own");
+	resp_error(&rq, &rs, 400, "坏了");
+	assert_string_equal(buf_str(&rs.body), "E400:坏了");
 }
 
 static void test_error_page(void **state)
@@ -384,7 +438,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_wrong_role, teardown),
 		cmocka_unit_test_teardown(test_csrf, teardown),
 		cmocka_unit_test_teardown(test_keys_and_sessions, teardown),
-		cmocka_unit_test_teardown(test_path_is_json, teardown),
+		cmocka_unit_test(test_error_shape),
+		cmocka_unit_test_teardown(test_error_space, teardown),
 		cmocka_unit_test_teardown(test_error_page, teardown),
 		cmocka_unit_test_teardown(test_response_helpers, teardown),
 	};
