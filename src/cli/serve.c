@@ -11,6 +11,7 @@
 #include "base/token.h"
 #include "base/util.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,17 +19,10 @@
 #include <time.h>
 #include <unistd.h>
 
-static volatile sig_atomic_t stopping;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stopping = 1;
-}
-
 static const char serve_usage[] =
 	"usage: taizhang serve [--db URL] [--listen HOST:PORT] [--threads N]\n"
 	"                      [--office-name NAME] [--base-url URL] [--max-photo-mb N]\n"
+	"                      [--jurisdiction-id ID]\n"
 	"Serve the ledger over HTTP (default 127.0.0.1:8080). Settings may also come\n"
 	"from taizhang.conf and TAIZHANG_* environment variables. Prints\n"
 	"\"taizhang: listening on http://HOST:PORT\" once it accepts connections.\n";
@@ -50,6 +44,7 @@ int cli_serve_db(const config *cfg)
 	app settings = {
 		.office_name = config_get(cfg, "office-name", "taizhang 台账"),
 		.base_url = config_get(cfg, "base-url", NULL),
+		.jurisdiction_id = config_get(cfg, "jurisdiction-id", NULL),
 		.max_photo = (size_t)config_int(cfg, "max-photo-mb", 5) * 1024 * 1024,
 		.session_ttl = (int)config_int(cfg, "session-hours", 12) * 3600,
 	};
@@ -62,6 +57,16 @@ int cli_serve_db(const config *cfg)
 		.nroutes = web_nroutes,
 		.app = &settings,
 	};
+	/* Why: SIGINT and SIGTERM are blocked before the server's threads
+	 * exist, so they inherit the mask and the signal can only be taken by
+	 * sigwait below; a handler plus pause() would miss a signal delivered
+	 * to a worker thread or between the check and the pause. */
+	sigset_t stop_signals;
+	sigemptyset(&stop_signals);
+	sigaddset(&stop_signals, SIGINT);
+	sigaddset(&stop_signals, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+	signal(SIGPIPE, SIG_IGN);
 	http_server *s = http_start(&hc, &err);
 	if (!s) {
 		fprintf(stderr, "taizhang: %s\n", err ? err : "cannot start the server");
@@ -76,13 +81,11 @@ int cli_serve_db(const config *cfg)
 		free(host);
 		settings.base_url = base;
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGPIPE, SIG_IGN);
 	printf("taizhang: listening on %s\n", settings.base_url);
 	fflush(stdout);
-	while (!stopping)
-		pause();
+	int sig;
+	while (sigwait(&stop_signals, &sig) != 0)
+		;
 	http_stop(s);
 	free(base);
 	printf("taizhang: stopped\n");
