@@ -13,7 +13,9 @@
  *
  * Each MHD worker thread lazily opens its own database connection, kept in
  * a pthread key whose destructor closes it when the thread ends (in
- * MHD_stop_daemon), so connections are never shared between threads.
+ * MHD_stop_daemon), so connections are never shared between threads. Their
+ * write transactions go to one group-commit writer (store/group.c), so the
+ * requests that write at the same time share one disk flush.
  */
 #include "http/http.h"
 
@@ -38,6 +40,7 @@ struct http_server {
 	http_config cfg;
 	char *db_url; /* owned copy of cfg.db_url */
 	pthread_key_t db_key;
+	db_group *writer; /* group commit of every request's transactions */
 	int port;
 };
 
@@ -74,6 +77,7 @@ static db *thread_db(http_server *s)
 		free(err);
 		return NULL;
 	}
+	db_use_group(d, s->writer);
 	pthread_setspecific(s->db_key, d);
 	return d;
 }
@@ -316,6 +320,7 @@ static enum MHD_Result handle(http_server *s, struct conn *st, struct MHD_Connec
 	response rs = {0};
 	const char *hint = NULL;
 	rs.status = 200;
+	rs.secure_cookies = s->cfg.secure_cookies;
 	int status = build_request(s, st, c, method, &rq, &hint);
 	if (status) {
 		resp_error(&rq, &rs, status, hint);
@@ -493,6 +498,12 @@ http_server *http_start(const http_config *cfg, char **err)
 	if (s->cfg.max_body == 0)
 		s->cfg.max_body = 16u << 20; /* unset: 16 MiB, room for a few photos */
 	s->db_url = xstrdup(cfg->db_url);
+	s->writer = db_group_open(s->db_url, err);
+	if (!s->writer) {
+		free(s->db_url);
+		free(s);
+		return NULL;
+	}
 	pthread_key_create(&s->db_key, close_thread_db);
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
 	flags |= MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES ? MHD_USE_EPOLL
@@ -526,6 +537,7 @@ fail:
 	if (s->mhd)
 		MHD_stop_daemon(s->mhd);
 	pthread_key_delete(s->db_key);
+	db_group_close(s->writer);
 	free(s->db_url);
 	free(s);
 	return NULL;
@@ -544,6 +556,9 @@ void http_stop(http_server *s)
 	 * the pthread key destructor as it ends. */
 	MHD_stop_daemon(s->mhd);
 	pthread_key_delete(s->db_key);
+	/* After the workers: nobody can queue a transaction any more, and
+	 * what was queued has been committed. */
+	db_group_close(s->writer);
 	free(s->db_url);
 	free(s);
 }

@@ -41,6 +41,10 @@ enum db_result {
 	DB_ERROR = -101,      /* a bug or a failed database: logged already */
 	DB_BUSY = -102,       /* lock conflict or serialization failure: retry */
 	DB_CONSTRAINT = -103, /* a UNIQUE/CHECK/FOREIGN KEY/trigger refused it */
+	/* The storage refused: disk full, read-only, I/O error, or locked by
+	 * another process past the busy timeout. Logged already; nothing of
+	 * the transaction stands; the same request may work later. */
+	DB_UNAVAILABLE = -104,
 };
 
 /* Open the database named by url: a SQLite path (default ./taizhang.db),
@@ -115,6 +119,56 @@ bool db_in_transaction(db *d);
 /* Roll back a transaction left open by a bug (the server calls this after a
  * request that forgot to finish one, and logs it). */
 void db_rollback_open(db *d);
+
+/*
+ * Group commit (group.c). A server opens one group: a writer thread with its
+ * own connection. A connection that uses it (db_use_group) sends each
+ * outermost db_transact to the writer, which commits the transactions that
+ * arrive together in one database transaction, each in its own savepoint,
+ * and returns each caller its own result only after the commit: one disk
+ * flush for many requests, and nothing acknowledged before it is durable.
+ * Transaction functions run on the writer's connection (the d they are
+ * given), so they must not use another connection captured in ctx.
+ */
+typedef struct db_group db_group;
+/* Open the writer's connection to url and start its thread; NULL with *err
+ * (caller frees) on failure. */
+db_group *db_group_open(const char *url, char **err);
+/* Commit what is queued, stop the thread, close the connection. Callers of
+ * db_transact must be gone. NULL-safe. */
+void db_group_close(db_group *g);
+/* From now on, d's outermost transactions run in g (NULL: on d itself). */
+void db_use_group(db *d, db_group *g);
+/* Groups committed and transactions run in them so far by the group d
+ * uses (for /metrics); false when d uses none. */
+bool db_group_stats(db *d, uint64_t *groups, uint64_t *jobs);
+
+/* Did the storage refuse something on d (disk full, read-only, I/O error,
+ * locked past the busy timeout, or DB_UNAVAILABLE from db_transact) since
+ * the last call? Clears the mark. The server answers such a failure with
+ * 503 and Retry-After instead of 500. NULL-safe. */
+bool db_storage_unavailable(db *d);
+
+/*
+ * Backup and restore, with SQLite's online backup API: a consistent copy
+ * taken in one read transaction, safe while the server runs and writes.
+ */
+/* Does the database named by url exist (for SQLite: the file)? */
+bool db_exists(const char *url);
+/* PRAGMA integrity_check (and foreign_key_check) on d: 0 when both are
+ * clean, else -1 and *err (caller frees) says the first problem. */
+int db_check_integrity(db *d, char **err);
+/* Copy src into a new file dest_path, which must not exist: written under
+ * a temporary name beside it, checked with db_check_integrity, synced and
+ * only then given its name, so dest_path is never half-written. Returns 0,
+ * or -1 with *err (caller frees). */
+int db_backup(db *src, const char *dest_path, char **err);
+/* Replace the ledger at url with the copy in from_path, after checking that
+ * it is a taizhang ledger (schema_version within the migrations known to
+ * this build) and passes db_check_integrity. Refuses an existing target
+ * unless force; a new target appears whole or not at all, an existing one
+ * is replaced in one transaction. Returns 0, or -1 with *err. */
+int db_restore(const char *url, const char *from_path, bool force, char **err);
 
 /* Name of the backend: "sqlite" or "postgresql". */
 const char *db_backend(db *d);

@@ -8,6 +8,7 @@
  * (busy, retried) rather than as a deadlock in the middle.
  */
 #include "store/db.h"
+#include "store/group.h"
 #include "store/schema.h"
 #include "base/buf.h"
 #include "base/util.h"
@@ -34,7 +35,14 @@ struct db {
 	bool tx_failed_busy; /* a statement inside the transaction hit BUSY */
 	db_stmt *cache[CACHE_SLOTS];
 	int ncache;
+	db_group *group; /* outermost transactions go to this writer, if set */
+	unsigned storage_failures; /* storage refusals so far (see is_storage_failure) */
+	bool storage_flag;         /* one since db_storage_unavailable() last looked */
 };
+
+/* How long a connection waits for the write lock, and how long a
+ * transaction keeps retrying a busy database, in milliseconds. */
+#define BUSY_TIMEOUT_MS 5000
 
 static const char *sqlite_path(const char *url)
 {
@@ -64,7 +72,7 @@ db *db_open(const char *url, char **err)
 		sqlite3_close(c);
 		return NULL;
 	}
-	sqlite3_busy_timeout(c, 5000);
+	sqlite3_busy_timeout(c, BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(c, 1);
 	const char *pragmas = "PRAGMA journal_mode=WAL;"
 			      "PRAGMA synchronous=FULL;"
@@ -101,8 +109,35 @@ const char *db_backend(db *d)
 	return "sqlite";
 }
 
+/* Is rc a refusal by the storage itself rather than by the SQL: disk full,
+ * read-only file or file system, I/O error, a file that cannot be opened?
+ * Busy is counted separately, only once the retries are given up. */
+static bool is_storage_failure(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_FULL:
+	case SQLITE_READONLY:
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+	case SQLITE_PROTOCOL:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Record a storage refusal on d and say in the log what happened. */
+static void note_storage_failure(db *d, int rc)
+{
+	d->storage_failures++;
+	d->storage_flag = true;
+	log_error("storage unavailable: %s (%s)", sqlite3_errstr(rc), sqlite3_errmsg(d->conn));
+}
+
 static int map_rc(db *d, int rc)
 {
+	if (is_storage_failure(rc))
+		note_storage_failure(d, rc);
 	switch (rc & 0xff) {
 	case SQLITE_ROW: return DB_ROW;
 	case SQLITE_OK:
@@ -331,20 +366,60 @@ bool db_in_transaction(db *d)
 	return d && !sqlite3_get_autocommit(d->conn);
 }
 
+void db_use_group(db *d, db_group *g)
+{
+	d->group = g;
+}
+
+bool db_group_stats(db *d, uint64_t *groups, uint64_t *jobs)
+{
+	if (!d || !d->group)
+		return false;
+	group_stats(d->group, groups, jobs);
+	return true;
+}
+
+/* Milliseconds on the monotonic clock. */
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* fn's result r, or DB_UNAVAILABLE when it failed and the storage refused
+ * something since the transaction began (seen == storage_failures then). */
+static int storage_result(db *d, int r, unsigned seen)
+{
+	return r < 0 && d->storage_failures != seen ? DB_UNAVAILABLE : r;
+}
+
 int db_transact(db *d, db_tx_fn fn, void *ctx)
 {
+	if (!d->tx_depth && d->group) {
+		int r = db_group_run(d->group, fn, ctx);
+		/* The writer's connection saw (and logged) the failure; this
+		 * connection's caller is the one that answers for it. */
+		if (r == DB_UNAVAILABLE) {
+			d->storage_failures++;
+			d->storage_flag = true;
+		}
+		return r;
+	}
+	unsigned seen = d->storage_failures;
 	if (d->tx_depth) {
 		/* Nested: a savepoint, so a failing inner step undoes only itself. */
 		if (raw_exec(d, "SAVEPOINT nested") != DB_DONE)
-			return DB_ERROR;
+			return storage_result(d, DB_ERROR, seen);
 		d->tx_depth++;
 		int r = fn(d, ctx);
 		d->tx_depth--;
 		if (r < 0)
 			raw_exec(d, "ROLLBACK TO nested");
 		raw_exec(d, "RELEASE nested");
-		return r;
+		return storage_result(d, r, seen);
 	}
+	int64_t t0 = now_ms();
 	for (int attempt = 0;; attempt++) {
 		int r = raw_exec(d, "BEGIN IMMEDIATE");
 		if (r == DB_DONE) {
@@ -364,12 +439,31 @@ int db_transact(db *d, db_tx_fn fn, void *ctx)
 			if (busy)
 				r = DB_BUSY;
 		}
-		if (r != DB_BUSY || attempt >= 20)
-			return r;
+		if (r != DB_BUSY)
+			return storage_result(d, r, seen);
+		/* Why a limit in time as well as in tries: BEGIN IMMEDIATE has
+		 * already waited up to the busy timeout for the lock, so another
+		 * process holding it longer (a stuck sqlite3 shell, a backup
+		 * tool) must give the user a clear "try later", not a hang. */
+		if (attempt >= 20 || now_ms() - t0 >= BUSY_TIMEOUT_MS) {
+			d->storage_failures++;
+			d->storage_flag = true;
+			log_error("storage unavailable: the database stayed locked for %lld ms",
+				  (long long)(now_ms() - t0));
+			return DB_UNAVAILABLE;
+		}
 		/* Back off a little, more each time, before trying again. */
 		struct timespec ts = {0, (long)(1000000L * (1 + attempt * 5))};
 		nanosleep(&ts, NULL);
 	}
+}
+
+bool db_storage_unavailable(db *d)
+{
+	if (!d || !d->storage_flag)
+		return false;
+	d->storage_flag = false;
+	return true;
 }
 
 void db_rollback_open(db *d)

@@ -2,7 +2,7 @@
  * health.c — the two endpoints for operators and monitoring: /healthz
  * (200 "ok" when the database answers, for load balancers) and /metrics
  * (Prometheus text exposition format 0.0.4: matters by status, overdue
- * matters, and taizhang_up). Both are plain text, never cached, and carry
+ * matters, the group commit's counters, and taizhang_up). Both are plain text, never cached, and carry
  * only aggregate counts: no titles, numbers or personal data.
  */
 #include "web/pages.h"
@@ -62,6 +62,22 @@ static void write_metrics(buf *b, const status_count *c)
 		   (long long)c->overdue);
 }
 
+/* The group commit's counters: their ratio is the mean group size. */
+static void write_group_metrics(buf *b, db *d)
+{
+	uint64_t groups, txs;
+	if (!db_group_stats(d, &groups, &txs))
+		return;
+	buf_printf(b,
+		   "# HELP taizhang_commit_groups_total Write groups committed (one disk flush each).\n"
+		   "# TYPE taizhang_commit_groups_total counter\n"
+		   "taizhang_commit_groups_total %llu\n"
+		   "# HELP taizhang_commit_transactions_total Transactions committed in those groups.\n"
+		   "# TYPE taizhang_commit_transactions_total counter\n"
+		   "taizhang_commit_transactions_total %llu\n",
+		   (unsigned long long)groups, (unsigned long long)txs);
+}
+
 /* GET /metrics: Prometheus text format 0.0.4. When the ledger cannot be
  * read, 503 with taizhang_up 0 so the scrape shows why. */
 void page_metrics(request *rq, response *rs)
@@ -86,6 +102,7 @@ void page_metrics(request *rq, response *rs)
 		total = &sum;
 	}
 	write_metrics(&rs->body, total);
+	write_group_metrics(&rs->body, rq->db);
 	buf_puts(&rs->body, "# HELP taizhang_up Whether taizhang can read its ledger.\n"
 			    "# TYPE taizhang_up gauge\ntaizhang_up 1\n");
 	status_counts_free(v, n);
