@@ -24,10 +24,12 @@
 
 #include "base/util.h"
 
-/* The HTTP status the spec wants for an error of this status. */
+/* The HTTP status the spec wants for an error of this status. Why 429
+ * passes: it is not a fault of the request, and clients and proxies know to
+ * wait for Retry-After instead of resending at once. */
 static int spec_status(int status)
 {
-	if (status == 403 || status == 404 || status >= 500)
+	if (status == 403 || status == 404 || status == 429 || status >= 500)
 		return status;
 	return 400;
 }

@@ -30,6 +30,7 @@
 #include "base/utf8.h"
 #include "base/util.h"
 #include "ledger/attribute.h"
+#include "ledger/ratelimit.h"
 #include "ledger/ledger.h"
 #include "ledger/user.h"
 #include "web/app.h"
@@ -292,14 +293,25 @@ static void submit(request *rq, response *rs, post_ctx *x)
 	s->is_public = true;
 	if (str_cmp0(x->cat.type, "batch") == 0)
 		s->token_out = x->token;
+	/* Why: a leaked or buggy app key may not flood the ledger; the
+	 * limit is per key, as one app speaks for many residents. */
+	const app *a = rq->app;
+	char *key = str_printf("app:%lld", (long long)x->who.apikey_id);
+	rate_limit lim = {key, a ? a->app_submit_limit : 0, 3600};
+	s->limit = &lim;
 	char number[32] = "", secret[16] = "", *msg = NULL;
 	int rc = matter_submit(rq->db, &x->who, s, rq->now, number, secret, &msg);
-	if (rc == LEDGER_OK)
+	if (rc == LEDGER_OK) {
 		answer(rq, rs, x, number, secret);
-	else if (rc == LEDGER_INVALID)
+	} else if (rc == LEDGER_INVALID) {
 		o311_errors(rq, rs, 400, (const char *const *)&msg, 1);
-	else
+	} else if (rc == LEDGER_THROTTLED) {
+		o311_errors(rq, rs, 429, (const char *const *)&msg, 1);
+		resp_retry_after(rs, ratelimit_retry_after(&lim, rq->now));
+	} else {
 		resp_error(rq, rs, 500, NULL);
+	}
+	free(key);
 	free(msg);
 }
 

@@ -32,15 +32,16 @@ static void detail(json_t *out, v1_catalog *c, const char *key, json_t *value)
 		json_object_set(out, key, value);
 }
 
-/* The details of an event as an object ({} when it has none). */
-static json_t *details(v1_catalog *c, const actor *who, const char *data)
+/* The details of an event as an object ({} when it has none); personal:
+ * may the reader see the matter's personal data. */
+static json_t *details(v1_catalog *c, bool personal, const char *data)
 {
 	json_t *in = data ? json_loads(data, 0, NULL) : NULL, *out = json_object(), *value;
 	const char *key;
 	json_object_foreach(in, key, value) {
 		/* Why: the resident's words with a rating may name people or
 		 * give a phone number; observers read the rating only. */
-		if (strcmp(key, "comment") == 0 && !actor_sees_personal(who))
+		if (strcmp(key, "comment") == 0 && !personal)
 			continue;
 		detail(out, c, key, value);
 	}
@@ -48,7 +49,7 @@ static json_t *details(v1_catalog *c, const actor *who, const char *data)
 	return out;
 }
 
-static json_t *event_json(v1_catalog *c, const actor *who, const event *e)
+static json_t *event_json(v1_catalog *c, bool personal, const event *e)
 {
 	json_t *j = json_object();
 	json_object_set_new(j, "at", v1_time_or_null(e->at));
@@ -58,7 +59,7 @@ static json_t *event_json(v1_catalog *c, const actor *who, const event *e)
 	json_object_set_new(j, "to", v1_str_or_null(e->to_status));
 	json_object_set_new(j, "note", json_string(e->note ? e->note : ""));
 	json_object_set_new(j, "public", json_boolean(e->is_public));
-	json_object_set_new(j, "data", details(c, who, e->data));
+	json_object_set_new(j, "data", details(c, personal, e->data));
 	return j;
 }
 
@@ -82,8 +83,9 @@ void v1_matter_events(request *rq, response *rs)
 		v1_fail_ledger(rs, rc, "没有找到这个事项，请核对编号", V1_MATTER_NOT_FOUND);
 	} else {
 		json_t *items = json_array();
+		bool personal = actor_sees_personal_of(&rq->who, m.department_id);
 		for (size_t i = 0; i < n; i++)
-			json_array_append_new(items, event_json(&c, &rq->who, &ev[i]));
+			json_array_append_new(items, event_json(&c, personal, &ev[i]));
 		v1_reply(rs, 200, json_pack("{s:o}", "items", items));
 	}
 	event_list_free(ev, n);

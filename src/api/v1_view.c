@@ -116,8 +116,9 @@ json_t *v1_matter_json(v1_catalog *c, const actor *who, const matter *m)
 	handling(j, c, m);
 	json_object_set_new(j, "co_departments", co);
 	/* Why: residents' name, phone, ID number and contact are for the
-	 * staff who must reach them; observers and apps never get the key. */
-	if (actor_sees_personal(who))
+	 * staff who must reach them; observers, apps and handlers of other
+	 * departments never get the key. */
+	if (actor_sees_personal_of(who, m->department_id))
 		json_object_set_new(j, "submitter", submitter(m));
 	return j;
 }

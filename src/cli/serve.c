@@ -16,16 +16,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
 static const char serve_usage[] =
 	"usage: taizhang serve [--db URL] [--listen HOST:PORT] [--threads N]\n"
 	"                      [--office-name NAME] [--base-url URL] [--max-photo-mb N]\n"
-	"                      [--jurisdiction-id ID]\n"
+	"                      [--jurisdiction-id ID] [--submit-limit N]\n"
+	"                      [--app-submit-limit N]\n"
 	"Serve the ledger over HTTP (default 127.0.0.1:8080). Settings may also come\n"
 	"from taizhang.conf and TAIZHANG_* environment variables. Prints\n"
-	"\"taizhang: listening on http://HOST:PORT\" once it accepts connections.\n";
+	"\"taizhang: listening on http://HOST:PORT\" once it accepts connections.\n"
+	"--submit-limit: submissions per hour from one address through the public\n"
+	"form (default 30); --app-submit-limit: per API key through Open311\n"
+	"(default 1000); 0 lifts the limit.\n"
+	"--max-connections N: open connections at most (default 2000);\n"
+	"--max-connections-per-ip N: from one address (default 256; 0: no limit, for\n"
+	"a proxy in front); --connection-timeout SECONDS: an idle or slow connection\n"
+	"is closed after this long (default 30).\n";
 
 static bool wants_help(int argc, char **argv, const char *text)
 {
@@ -47,6 +56,8 @@ int cli_serve_db(const config *cfg)
 		.jurisdiction_id = config_get(cfg, "jurisdiction-id", NULL),
 		.max_photo = (size_t)config_int(cfg, "max-photo-mb", 5) * 1024 * 1024,
 		.session_ttl = (int)config_int(cfg, "session-hours", 12) * 3600,
+		.submit_limit = (int)config_int(cfg, "submit-limit", 30),
+		.app_submit_limit = (int)config_int(cfg, "app-submit-limit", 1000),
 	};
 	http_config hc = {
 		.listen = listen,
@@ -56,6 +67,14 @@ int cli_serve_db(const config *cfg)
 		.routes = web_routes,
 		.nroutes = web_nroutes,
 		.app = &settings,
+		/* Why: a base URL on https:// means the site is served over TLS
+		 * (by a proxy in front of us), so cookies must never travel in
+		 * the clear; over plain http:// a Secure cookie would be lost. */
+		.secure_cookies = settings.base_url &&
+				  strncasecmp(settings.base_url, "https://", 8) == 0,
+		.max_connections = (int)config_int(cfg, "max-connections", 2000),
+		.max_per_ip = (int)config_int(cfg, "max-connections-per-ip", 256),
+		.conn_timeout = (int)config_int(cfg, "connection-timeout", 30),
 	};
 	/* Why: SIGINT and SIGTERM are blocked before the server's threads
 	 * exist, so they inherit the mask and the signal can only be taken by
@@ -67,6 +86,9 @@ int cli_serve_db(const config *cfg)
 	sigaddset(&stop_signals, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* Why: past a file-size limit a write must fail (and be answered as
+	 * "storage unavailable"), not kill the server with its requests. */
+	signal(SIGXFSZ, SIG_IGN);
 	http_server *s = http_start(&hc, &err);
 	if (!s) {
 		fprintf(stderr, "taizhang: %s\n", err ? err : "cannot start the server");

@@ -81,6 +81,7 @@ struct response {
 	const char *content_type; /* a literal; default text/html; charset=utf-8 */
 	buf body;
 	kvlist headers;           /* extra headers: Location, Set-Cookie, Allow ... */
+	bool secure_cookies;      /* cookies get "; Secure" (from http_config) */
 };
 
 /* A route: method, pattern, roles allowed (0: anyone), handler. Patterns
@@ -117,7 +118,10 @@ void resp_redirect(response *rs, const char *location); /* 303 See Other */
 /* Replace the body with a plain error page (HTML, in Chinese) or, on JSON
  * routes, {"code": status, "hint": hint}. Never echoes the request. */
 void resp_error(request *rq, response *rs, int status, const char *hint);
+/* HttpOnly, SameSite=Lax, Path=/; Secure when rs->secure_cookies. */
 void resp_set_cookie(response *rs, const char *name, const char *value, int max_age_s);
+/* Retry-After: seconds (429 and 503 answers). */
+void resp_retry_after(response *rs, int seconds);
 
 /* Parameter lookup: form first for POST, then query. */
 const char *rq_param(const request *rq, const char *name);
@@ -135,6 +139,10 @@ typedef struct http_config {
 	const route *routes;
 	size_t nroutes;
 	void *app;               /* passed to handlers as rq->app */
+	bool secure_cookies;     /* served over TLS: every cookie gets "; Secure" */
+	int max_connections;     /* open connections at most; 0: 2000 */
+	int max_per_ip;          /* per client address; 0: no limit */
+	int conn_timeout;        /* seconds a connection may stay idle or slow; 0: 30 */
 } http_config;
 
 http_server *http_start(const http_config *cfg, char **err);

@@ -113,12 +113,20 @@ static void error_json(response *rs, int status, const char *hint)
 void resp_error(request *rq, response *rs, int status, const char *hint)
 {
 	const char *title, *dflt;
+	/* Why 503: when the storage refused (disk full, read-only, locked,
+	 * I/O error) the request was sound and nothing of it was kept; the
+	 * user and the client's retry logic must learn "try again later",
+	 * not a 500 that reads as a bug. */
+	if (status == 500 && rq && db_storage_unavailable(rq->db))
+		status = 503;
 	error_text(status, &title, &dflt);
 	if (!hint || !*hint)
 		hint = dflt;
 	rs->status = status;
 	buf_reset(&rs->body);
 	keep_cookie_headers(rs);
+	if (status == 503)
+		resp_header(rs, "Retry-After", "10");
 	if (rq && rq->error_writer) {
 		rs->content_type = NULL;
 		rq->error_writer(rq, rs, status, hint);
@@ -158,7 +166,8 @@ static bool cookie_value_ok(const char *v)
 }
 
 /* Set a cookie for the whole site: HttpOnly, SameSite=Lax, Path=/ and
- * Max-Age max_age_s (0 deletes it; negative: until the browser closes). */
+ * Max-Age max_age_s (0 deletes it; negative: until the browser closes);
+ * Secure when the server runs behind TLS (rs->secure_cookies). */
 void resp_set_cookie(response *rs, const char *name, const char *value, int max_age_s)
 {
 	if (!is_token(name) || !value || !cookie_value_ok(value)) {
@@ -171,6 +180,10 @@ void resp_set_cookie(response *rs, const char *name, const char *value, int max_
 	buf_printf(&b, "%s=%s; Path=/; HttpOnly; SameSite=Lax", name, value);
 	if (max_age_s >= 0)
 		buf_printf(&b, "; Max-Age=%d", max_age_s);
+	/* Why Secure: behind TLS the browser must never send the cookie over
+	 * plain http://, where anyone on the way could read the session. */
+	if (rs->secure_cookies)
+		buf_puts(&b, "; Secure");
 	resp_header(rs, "Set-Cookie", buf_str(&b));
 	buf_free(&b);
 }
@@ -217,4 +230,11 @@ void resp_free(response *rs)
 	buf_free(&rs->body);
 	kv_free(&rs->headers);
 	memset(rs, 0, sizeof *rs);
+}
+
+void resp_retry_after(response *rs, int seconds)
+{
+	char v[16];
+	snprintf(v, sizeof v, "%d", seconds > 0 ? seconds : 1);
+	resp_header(rs, "Retry-After", v);
 }

@@ -511,13 +511,27 @@ http_server *http_start(const http_config *cfg, char **err)
 	if (addr.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	unsigned threads = cfg->threads > 1 ? (unsigned)cfg->threads : 1;
+	/* Why these limits: every open connection costs a socket and up to
+	 * the memory limit, so a flood of connections, or clients that send
+	 * their headers or body a byte at a time (slowloris), must run into a
+	 * ceiling and a timeout instead of starving everyone else. The
+	 * per-address cap keeps one client from taking every slot; behind a
+	 * proxy, where every connection comes from one address, set it to 0
+	 * (off). */
+	unsigned max_conns = cfg->max_connections > 0 ? (unsigned)cfg->max_connections : 2000;
+	unsigned per_ip = cfg->max_per_ip > 0 ? (unsigned)cfg->max_per_ip : 0;
+	unsigned timeout = cfg->conn_timeout > 0 ? (unsigned)cfg->conn_timeout : 30;
 	s->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
 				  MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
 				  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 				  MHD_OPTION_THREAD_POOL_SIZE, threads,
 				  MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
 				  MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-				  MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+				  MHD_OPTION_CONNECTION_TIMEOUT, timeout,
+				  MHD_OPTION_CONNECTION_LIMIT, max_conns,
+				  MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
+				  /* headers and the read buffer; the body goes to st->body */
+				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
 				  MHD_OPTION_END);
 	if (!s->mhd) {
 		*err = str_printf("cannot listen on %s", cfg->listen);

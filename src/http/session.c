@@ -158,6 +158,10 @@ void session_csrf_cookie(const request *rq, response *rs)
 	 * Why HttpOnly: pages embed the token in their forms; no script needs
 	 * the cookie. */
 	buf_printf(&b, "%s=%s; Path=/; HttpOnly; SameSite=Strict", CSRF_COOKIE, rq->csrf);
+	/* Why Secure: behind TLS a token seen on plain http:// is a token
+	 * anyone on the way can replay in a forged form. */
+	if (rs->secure_cookies)
+		buf_puts(&b, "; Secure");
 	resp_header(rs, "Set-Cookie", buf_str(&b));
 	buf_free(&b);
 }

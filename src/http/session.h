@@ -44,8 +44,8 @@ int session_load(request *rq);
 
 /* After the handler: give an anonymous visitor the tz_csrf cookie when the
  * request did not carry the token in rq->csrf (HttpOnly, SameSite=Strict,
- * Path=/, until the browser closes). Does nothing on JSON routes, for API
- * keys and for signed-in users. */
+ * Path=/, until the browser closes; Secure when rs->secure_cookies). Does
+ * nothing on JSON routes, for API keys and for signed-in users. */
 void session_csrf_cookie(const request *rq, response *rs);
 
 /* End the session whose hashed id is session_id (rq->session_id); the

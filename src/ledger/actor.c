@@ -47,6 +47,18 @@ bool actor_sees_personal(const actor *a)
 	return a && (a->role & (ROLE_ADMIN | ROLE_LEADER | ROLE_CLERK | ROLE_HANDLER));
 }
 
+bool actor_sees_personal_of(const actor *a, int64_t department_id)
+{
+	if (!actor_sees_personal(a))
+		return false;
+	/* Why: a handler must contact the residents of the matters their
+	 * department handles, and no others; the rest of the ledger they
+	 * read as observers do. */
+	if (a->role == ROLE_HANDLER)
+		return a->department_id > 0 && a->department_id == department_id;
+	return true;
+}
+
 void actor_label_for(const actor *who, char *out, size_t n)
 {
 	if (!who || who->role == ROLE_NONE)

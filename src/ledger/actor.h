@@ -39,6 +39,10 @@ const char *role_label(unsigned role);
 /* May this actor see residents' personal data (name, phone, contact)?
  * Observers, apps and the public may not. */
 bool actor_sees_personal(const actor *a);
+/* May this actor see the personal data of a matter whose lead department
+ * is department_id (0: none yet)? As actor_sees_personal, except that a
+ * handler sees only those of their own department's matters. */
+bool actor_sees_personal_of(const actor *a, int64_t department_id);
 
 /* The actor as written on events: "受理员 王芳", "群众", "应用 NAME". */
 void actor_label_for(const actor *who, char *out, size_t n);

@@ -11,6 +11,7 @@
 #include "ledger/catalog.h"
 #include "ledger/ledger.h"
 #include "ledger/matter_row.h"
+#include "ledger/ratelimit.h"
 #include "base/buf.h"
 #include "base/token.h"
 #include "base/utf8.h"
@@ -65,8 +66,9 @@ void matter_row_read(db_stmt *q, const actor *who, const char *today, matter *m)
 	m->lon = db_double(q, c++);
 	m->channel = db_text_dup(q, c++);
 	/* Why: personal data is blanked at the source for every reader who
-	 * may not see it, so no page or API can print it by mistake. */
-	bool personal = actor_sees_personal(who);
+	 * may not see it, so no page or API can print it by mistake. The lead
+	 * department (m.department_id) is three columns on: name, phone, kind. */
+	bool personal = actor_sees_personal_of(who, db_int(q, c + 3));
 	m->submitter_name = personal_dup(q, c++, personal);
 	m->submitter_phone = personal_dup(q, c++, personal);
 	m->submitter_kind = db_text_dup(q, c++);
@@ -300,6 +302,9 @@ static int submit_tx(db *d, void *vctx)
 {
 	struct submit_ctx *x = vctx;
 	const submission *s = x->s;
+	int limited = ratelimit_hit(d, s->limit, x->now);
+	if (limited != LEDGER_OK)
+		return limited;
 	if (next_number(d, x->now, x->number) != LEDGER_OK)
 		return LEDGER_ERROR;
 	char hash[65];
@@ -375,6 +380,10 @@ int matter_submit(db *d, const actor *who, const submission *s, int64_t now,
 	ledger_today(now, x.today);
 	make_secret(secret_out);
 	int r = db_transact(d, submit_tx, &x);
+	if (r == LEDGER_THROTTLED) {
+		*msg = xstrdup("提交太频繁，请稍后再试");
+		return LEDGER_THROTTLED;
+	}
 	if (r < 0) {
 		*msg = xstrdup("提交失败，请稍后重试");
 		return LEDGER_ERROR;

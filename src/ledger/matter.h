@@ -114,13 +114,17 @@ typedef struct submission {
 	const void *photo;
 	size_t photo_len;
 	const char *photo_name;
+	/* When not NULL, the submission counts against this limit, in its own
+	 * transaction; over it, matter_submit answers LEDGER_THROTTLED. */
+	const struct rate_limit *limit;
 } submission;
 
 /* Hand in a new matter (status submitted) with its first event, in one
  * transaction. Fills number_out (TZ-YYYY-NNNNNN) and secret_out (the
  * resident's 查询码, shown once; only its hash is stored). who may be an
  * anonymous resident, a clerk entering on someone's behalf (代录) or an app.
- * LEDGER_INVALID with a Chinese *msg on bad input. */
+ * LEDGER_INVALID with a Chinese *msg on bad input, LEDGER_THROTTLED when
+ * s->limit is spent. */
 int matter_submit(db *d, const actor *who, const submission *s, int64_t now,
 		  char number_out[32], char secret_out[16], char **msg);
 

@@ -209,8 +209,19 @@ static const char v2[] =
 	"  created_at INTEGER NOT NULL);"
 	"CREATE INDEX request_tokens_matter ON request_tokens(matter_id);";
 
+static const char v3[] =
+	/* Rate limits kept in the database, so that several server processes
+	 * share them: hits of one key (e.g. "submit:203.0.113.5") in the
+	 * fixed window that starts at window_start (unix seconds). */
+	"CREATE TABLE rate_limits ("
+	"  key TEXT PRIMARY KEY,"
+	"  window_start INTEGER NOT NULL,"
+	"  hits INTEGER NOT NULL);"
+	"CREATE INDEX rate_limits_window ON rate_limits(window_start);";
+
 const migration schema_migrations[] = {
 	{1, "ledger core", v1},
 	{2, "Open311 services, private contact fields, request tokens", v2},
+	{3, "rate limits", v3},
 };
 const int schema_nmigrations = sizeof schema_migrations / sizeof schema_migrations[0];

@@ -13,6 +13,8 @@
 #include "base/buf.h"
 #include "base/util.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -510,4 +512,283 @@ int db_migrate(db *d)
 		}
 	}
 	return 0;
+}
+
+/* --- backup and restore ----------------------------------------------- */
+
+bool db_exists(const char *url)
+{
+	return access(sqlite_path(url), F_OK) == 0;
+}
+
+/* PRAGMA integrity_check must say "ok" and foreign_key_check find no row. */
+static int check_conn(sqlite3 *c, char **err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+	if (sqlite3_prepare_v2(c, "PRAGMA integrity_check", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		*err = str_printf("integrity check failed: %s", sqlite3_errmsg(c));
+		goto done;
+	}
+	const char *res = (const char *)sqlite3_column_text(st, 0);
+	if (!res || strcmp(res, "ok") != 0) {
+		*err = str_printf("integrity check failed: %s", res ? res : "no answer");
+		goto done;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (sqlite3_prepare_v2(c, "PRAGMA foreign_key_check", -1, &st, NULL) != SQLITE_OK) {
+		*err = str_printf("foreign key check failed: %s", sqlite3_errmsg(c));
+		goto done;
+	}
+	int s = sqlite3_step(st);
+	if (s == SQLITE_ROW) {
+		const char *table = (const char *)sqlite3_column_text(st, 0);
+		*err = str_printf("foreign key check failed: a row of %s points nowhere",
+				  table ? table : "?");
+		goto done;
+	}
+	if (s != SQLITE_DONE) {
+		*err = str_printf("foreign key check failed: %s", sqlite3_errmsg(c));
+		goto done;
+	}
+	rc = 0;
+done:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int db_check_integrity(db *d, char **err)
+{
+	return check_conn(d->conn, err);
+}
+
+/* Is c a taizhang ledger this build knows: a schema_version within our
+ * migrations and the matters and events tables? */
+static int check_ledger(sqlite3 *c, const char *path, char **err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+	int latest = schema_migrations[schema_nmigrations - 1].version;
+	if (sqlite3_prepare_v2(c,
+			       "SELECT (SELECT max(version) FROM schema_version),"
+			       " (SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+			       "  AND name IN ('matters', 'events'))",
+			       -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		*err = str_printf("%s is not a taizhang ledger (%s)", path, sqlite3_errmsg(c));
+		goto done;
+	}
+	int64_t version = sqlite3_column_int64(st, 0);
+	if (version < 1 || sqlite3_column_int64(st, 1) != 2) {
+		*err = str_printf("%s is not a taizhang ledger (no ledger tables)", path);
+		goto done;
+	}
+	if (version > latest) {
+		*err = str_printf("%s has schema version %lld, newer than this program's %d",
+				  path, (long long)version, latest);
+		goto done;
+	}
+	rc = 0;
+done:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Refuse a path that exists, or whose journal or WAL does: a stale WAL
+ * beside a new file would be replayed into it. */
+static int path_free(const char *path, char **err)
+{
+	static const char *const suffix[] = {"", "-wal", "-journal"};
+	for (size_t i = 0; i < ARRAY_LEN(suffix); i++) {
+		char *p = str_printf("%s%s", path, suffix[i]);
+		bool taken = access(p, F_OK) == 0;
+		if (taken)
+			*err = str_printf("%s already exists; not overwritten", p);
+		free(p);
+		if (taken)
+			return -1;
+	}
+	return 0;
+}
+
+/* Remove a temporary copy and whatever SQLite left beside it. */
+static void remove_copy(const char *path)
+{
+	static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
+	for (size_t i = 0; i < ARRAY_LEN(suffix); i++) {
+		char *p = str_printf("%s%s", path, suffix[i]);
+		unlink(p);
+		free(p);
+	}
+}
+
+/* Copy all of src into dst with the online backup API, in one step so the
+ * copy is one consistent snapshot of src; retries a busy destination for
+ * up to the busy timeout. */
+static int copy_db(sqlite3 *dst, sqlite3 *src, char **err)
+{
+	sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
+	if (!b) {
+		*err = str_printf("backup cannot start: %s", sqlite3_errmsg(dst));
+		return -1;
+	}
+	int64_t t0 = now_ms();
+	int rc;
+	while (((rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED) &&
+	       now_ms() - t0 < BUSY_TIMEOUT_MS) {
+		struct timespec ts = {0, 20 * 1000000L};
+		nanosleep(&ts, NULL);
+	}
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		*err = str_printf("backup failed: %s", sqlite3_errstr(rc));
+		return -1;
+	}
+	return 0;
+}
+
+/* Flush a file or directory to disk. */
+static void sync_path(const char *path)
+{
+	int fd = open(path, O_RDONLY);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+/* The directory part of path ("." when none); caller frees. */
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return xstrdup(".");
+	return slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
+}
+
+/* Write a checked copy of src to tmp, a single self-contained file
+ * (rollback journal, no WAL beside it). */
+static int write_copy(sqlite3 *src, const char *tmp, char **err)
+{
+	sqlite3 *c = NULL;
+	int rc = -1;
+	remove_copy(tmp);
+	if (sqlite3_open_v2(tmp, &c, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		*err = str_printf("cannot create %s: %s", tmp, c ? sqlite3_errmsg(c) : "?");
+		goto done;
+	}
+	sqlite3_busy_timeout(c, BUSY_TIMEOUT_MS);
+	if (copy_db(c, src, err) < 0)
+		goto done;
+	if (sqlite3_exec(c, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) != SQLITE_OK) {
+		*err = str_printf("cannot finish %s: %s", tmp, sqlite3_errmsg(c));
+		goto done;
+	}
+	if (check_conn(c, err) < 0)
+		goto done;
+	rc = 0;
+done:
+	if (sqlite3_close(c) != SQLITE_OK && rc == 0) {
+		*err = str_printf("cannot close %s", tmp);
+		rc = -1;
+	}
+	if (rc == 0)
+		sync_path(tmp);
+	return rc;
+}
+
+/* Give the finished copy tmp its name; link() never replaces a file, so a
+ * target that appeared meanwhile is refused, not overwritten. */
+static int publish_copy(const char *tmp, const char *path, char **err)
+{
+	if (link(tmp, path) != 0) {
+		*err = str_printf("cannot create %s: %s", path, strerror(errno));
+		return -1;
+	}
+	unlink(tmp);
+	char *dir = dir_of(path);
+	sync_path(dir);
+	free(dir);
+	return 0;
+}
+
+int db_backup(db *src, const char *dest_path, char **err)
+{
+	*err = NULL;
+	if (path_free(dest_path, err) < 0)
+		return -1;
+	char *tmp = str_printf("%s.partial-%ld", dest_path, (long)getpid());
+	int rc = -1;
+	if (write_copy(src->conn, tmp, err) < 0 || publish_copy(tmp, dest_path, err) < 0)
+		goto done;
+	rc = 0;
+done:
+	remove_copy(tmp);
+	free(tmp);
+	return rc;
+}
+
+/* Replace the existing ledger at path with the checked copy in from, in
+ * one write transaction of the backup API (a running server's connections
+ * see the old ledger or the new one, never a mix). */
+static int replace_ledger(const char *path, sqlite3 *from, char **err)
+{
+	sqlite3 *c = NULL;
+	int rc = -1;
+	if (sqlite3_open_v2(path, &c, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+		*err = str_printf("cannot open %s: %s", path, c ? sqlite3_errmsg(c) : "?");
+		goto done;
+	}
+	sqlite3_busy_timeout(c, BUSY_TIMEOUT_MS);
+	if (copy_db(c, from, err) < 0 || check_conn(c, err) < 0)
+		goto done;
+	rc = 0;
+done:
+	sqlite3_close(c);
+	return rc;
+}
+
+int db_restore(const char *url, const char *from_path, bool force, char **err)
+{
+	*err = NULL;
+	const char *path = sqlite_path(url);
+	char *tmp = str_printf("%s.restore-%ld", path, (long)getpid());
+	sqlite3 *from = NULL;
+	int rc = -1;
+	if (url && (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)) {
+		*err = xstrdup("this build has no PostgreSQL backend yet");
+		goto done;
+	}
+	bool exists = access(path, F_OK) == 0;
+	if (exists && !force) {
+		*err = str_printf("%s already exists; add --force to replace it", path);
+		goto done;
+	}
+	if (!exists && path_free(path, err) < 0)
+		goto done;
+	if (sqlite3_open_v2(from_path, &from, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		*err = str_printf("cannot open %s: %s", from_path,
+				  from ? sqlite3_errmsg(from) : "?");
+		goto done;
+	}
+	sqlite3_busy_timeout(from, BUSY_TIMEOUT_MS);
+	if (check_ledger(from, from_path, err) < 0)
+		goto done;
+	char *why = NULL;
+	if (check_conn(from, &why) < 0) {
+		*err = str_printf("%s is damaged: %s", from_path, why);
+		free(why);
+		goto done;
+	}
+	if (exists)
+		rc = replace_ledger(path, from, err);
+	else
+		rc = write_copy(from, tmp, err) < 0 || publish_copy(tmp, path, err) < 0 ? -1 : 0;
+done:
+	sqlite3_close(from);
+	remove_copy(tmp);
+	free(tmp);
+	return rc;
 }

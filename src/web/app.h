@@ -12,6 +12,9 @@ typedef struct app {
 	const char *jurisdiction_id; /* Open311: this office's jurisdiction_id, or NULL */
 	size_t max_photo;        /* bytes */
 	int session_ttl;         /* seconds */
+	/* Submissions per hour: from one address through the public form and
+	 * from one API key through Open311 (0: no limit). */
+	int submit_limit, app_submit_limit;
 } app;
 
 #endif

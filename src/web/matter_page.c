@@ -123,7 +123,7 @@ static void facts_submitter(request *rq, buf *b, const matter *m)
 {
 	/* Why: residents' name and phone are for the staff who must contact
 	 * them; observers never see them (matter_load blanks them too). */
-	if (!actor_sees_personal(&rq->who))
+	if (!actor_sees_personal_of(&rq->who, m->department_id))
 		return;
 	buf_puts(b, "<section class=\"card private\"><h2>反映人（仅工作人员可见）</h2>"
 		    "<dl class=\"facts\">\n");

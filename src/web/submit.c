@@ -18,6 +18,7 @@
 #include "ledger/catalog.h"
 #include "ledger/ledger.h"
 #include "ledger/matter.h"
+#include "ledger/ratelimit.h"
 #include "web/app.h"
 #include "web/html.h"
 
@@ -250,13 +251,14 @@ static void to_submission(const submit_form *f, const upload *up, submission *s)
 /* Answer a failed matter_submit: the form again for bad input, else an
  * error page. */
 static void submit_failed(request *rq, response *rs, const submit_form *f, int rc,
-			  const char *msg)
+			  const char *msg, const rate_limit *lim)
 {
-	if (rc == LEDGER_INVALID)
+	if (rc == LEDGER_INVALID) {
 		render_form(rq, rs, f, msg ? msg : "提交的内容有误，请检查后重试", 400);
-	else if (rc == LEDGER_THROTTLED)
-		resp_error(rq, rs, 429, "提交太频繁，请稍后再试");
-	else
+	} else if (rc == LEDGER_THROTTLED) {
+		resp_error(rq, rs, 429, "同一网络提交太频繁，请稍后再试");
+		resp_retry_after(rs, ratelimit_retry_after(lim, rq->now));
+	} else
 		resp_error(rq, rs, ledger_http_status(rc), "提交没有成功，请稍后再试");
 }
 
@@ -277,15 +279,21 @@ void page_submit_post(request *rq, response *rs)
 	}
 	submission s;
 	to_submission(&f, up, &s);
+	/* Why: one address may not flood the ledger through the open form;
+	 * the limit is generous because a village may share one address. */
+	const app *a = rq->app;
+	char *key = str_printf("submit:%s", rq->remote_addr);
+	rate_limit lim = {key, a ? a->submit_limit : 0, 3600};
+	s.limit = &lim;
 	char number[32] = "", secret[16] = "";
 	char *msg = NULL;
 	int rc = matter_submit(rq->db, &rq->who, &s, rq->now, number, secret, &msg);
-	if (rc != LEDGER_OK) {
-		submit_failed(rq, rs, &f, rc, msg);
-		free(msg);
-		return;
-	}
+	if (rc != LEDGER_OK)
+		submit_failed(rq, rs, &f, rc, msg, &lim);
+	free(key);
 	free(msg);
+	if (rc != LEDGER_OK)
+		return;
 	char *loc = str_printf("/t/%u?k=%u&new=1", number, secret);
 	resp_redirect(rs, loc);
 	free(loc);

@@ -706,6 +706,12 @@ class Server:
         self._cli(args, "user add %s" % login, stdin=pw + "\n")
         self.passwords[login] = pw
 
+    def restart(self):
+        """Stop the server (SIGTERM, checked as on exit) and start it again on the same
+        ledger; the port changes."""
+        self._stop(report=True)
+        self.start()
+
     def start(self):
         self.out_path = os.path.join(self.dir, "stdout.log")
         self.err_path = os.path.join(self.dir, "stderr.log")
@@ -985,3 +991,132 @@ def wait_port_closed(port, timeout=5):
             s.close()
         time.sleep(0.05)
     return False
+
+
+# ---------------------------------------------------------------- helpers added later
+
+class ProxiedServer(Server):
+    """A Server as deployed behind a TLS proxy: started with --base-url BASE, so its
+    listening line names BASE (the public address) and the port is read from /proc."""
+
+    def __init__(self, label, base_url, extra_args=(), **kw):
+        super().__init__(label, extra_args=["--base-url", base_url] + list(extra_args), **kw)
+        self.base_url = base_url
+
+    def start(self):
+        self.out_path = os.path.join(self.dir, "stdout.log")
+        self.err_path = os.path.join(self.dir, "stderr.log")
+        cmd = [BIN, "serve", "--db", self.db, "--listen", "127.0.0.1:0"] + self.extra_args
+        if VALGRIND:
+            supp = os.path.join(ROOT, "tests", "valgrind.supp")
+            cmd = ["valgrind", "--quiet", "--error-exitcode=99", "--leak-check=full",
+                   "--errors-for-leak-kinds=definite,indirect"] + \
+                  (["--suppressions=" + supp] if os.path.exists(supp) else []) + cmd
+        env = cli_env({"ASAN_OPTIONS": os.environ.get("ASAN_OPTIONS", "detect_leaks=1"),
+                       "UBSAN_OPTIONS": os.environ.get("UBSAN_OPTIONS", "print_stacktrace=1")})
+        self._out = open(self.out_path, "wb")
+        self._err = open(self.err_path, "wb")
+        self.proc = subprocess.Popen(cmd, stdout=self._out, stderr=self._err, env=env,
+                                     cwd=self.dir)
+        want = ("taizhang: listening on %s\n" % self.base_url).encode("utf-8")
+        deadline = time.time() + (120 if VALGRIND else 15)
+        while time.time() < deadline and self.proc.poll() is None:
+            with open(self.out_path, "rb") as f:
+                if want in f.read():
+                    break
+            time.sleep(0.02)
+        self.port = listening_port(self.proc.pid) if self.proc.poll() is None else None
+        if not self.port:
+            raise HarnessError("server behind %s did not start: rc=%s\nstdout: %s\nstderr: %s"
+                               % (self.base_url, self.proc.poll(), short(self.stdout()),
+                                  short(self.stderr(), 2000)))
+
+
+def digits_joined(text):
+    """text with the separators between digits removed (spaces, dashes, dots...), so a
+    phone or ID number written as 139-8765 4321 is still found as 13987654321."""
+    return re.sub(r"(?<=\d)[\s\-\.\u00b7_/()\u2010-\u2015\u3000]+(?=\d)", "", text)
+
+
+# ---------------------------------------------------------------- faults, load, backup
+
+def raise_nofile(want):
+    """Raise this process's soft RLIMIT_NOFILE towards want (children inherit it);
+    returns the soft limit in force."""
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = want if hard == resource.RLIM_INFINITY else min(want, hard)
+    if soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
+def serve_flags(*flags):
+    """The subset of flags that `taizhang serve --help` names (settings added by
+    other parts of the server may not exist in every build)."""
+    rc, out, _ = run_cli(["serve", "--help"])
+    return [f for f in flags if rc == 0 and f in out]
+
+
+def new_api_key(db, name, role, dept=None):
+    """`taizhang apikey add`; returns the key (the last word printed)."""
+    args = ["apikey", "add", name, "--role", role, "--db", db]
+    if dept:
+        args += ["--department", dept]
+    rc, out, err = run_cli(args)
+    if rc != 0 or not out.split():
+        raise HarnessError("apikey add %s failed: %s %s" % (name, out, err))
+    return out.split()[-1]
+
+
+def ledger_problems(db):
+    """What is wrong with the ledger file db, as a list of sentences (empty: sound):
+    integrity_check, foreign keys, every matter's first event, status = last event's,
+    the per-year number counters, events and attachments of missing matters."""
+    con = sqlite3.connect("file:%s?mode=ro" % db, uri=True, timeout=30)
+    out = []
+    try:
+        ic = [r[0] for r in con.execute("PRAGMA integrity_check")]
+        if ic != ["ok"]:
+            out.append("integrity_check: %s" % ic[:5])
+        fk = con.execute("PRAGMA foreign_key_check").fetchall()
+        if fk:
+            out.append("foreign_key_check: %s" % fk[:5])
+        rows = con.execute(
+            "SELECT m.number FROM matters m WHERE NOT EXISTS (SELECT 1 FROM events e"
+            " WHERE e.matter_id = m.id AND e.id = (SELECT min(id) FROM events"
+            " WHERE matter_id = m.id) AND e.action = 'submit' AND e.from_status IS NULL"
+            " AND e.to_status = 'submitted')").fetchall()
+        if rows:
+            out.append("matters without their first event: %s" % rows[:5])
+        rows = con.execute(
+            "SELECT m.number, m.status, e.to_status FROM matters m JOIN events e"
+            " ON e.id = (SELECT max(id) FROM events WHERE matter_id = m.id)"
+            " WHERE e.to_status != m.status").fetchall()
+        if rows:
+            out.append("status differs from the last event: %s" % rows[:5])
+        for table in ("events", "attachments", "request_tokens", "matter_codepartments"):
+            n = con.execute("SELECT count(*) FROM %s t WHERE NOT EXISTS (SELECT 1 FROM"
+                            " matters m WHERE m.id = t.matter_id)" % table).fetchone()[0]
+            if n:
+                out.append("%d rows of %s without their matter" % (n, table))
+        years = {}
+        for (number,) in con.execute("SELECT number FROM matters"):
+            y, seq = number[3:7], int(number[8:])
+            years.setdefault(y, []).append(seq)
+        counters = dict(con.execute("SELECT name, value FROM counters"))
+        for y, seqs in years.items():
+            have = [v for k, v in counters.items() if y in k]
+            if sorted(seqs) != list(range(1, len(seqs) + 1)) or have != [len(seqs)]:
+                out.append("year %s: %d matters, numbers up to %d, counter %s" % (
+                    y, len(seqs), max(seqs), have))
+    finally:
+        con.close()
+    return out
+
+
+def sanitizer_report(text):
+    """The first sanitizer or valgrind report in a server's stderr, or None."""
+    m = re.search(r"ERROR: AddressSanitizer|runtime error:|LeakSanitizer|ERROR SUMMARY: [1-9]|"
+                  r"Invalid (read|write)|Conditional jump|definitely lost in", text)
+    return text[max(0, m.start() - 200):m.start() + 2000] if m else None

@@ -321,11 +321,14 @@ with Server("api") as srv:
             texts = r.text + r2.text + api.get("/api/v1/matters/" + n, K[who])[0].text
             check("%s never sees the resident's name, phone, ID number or contact" % who,
                   not any(x in texts for x in (NAME, PHONE, IDNO, CONTACT)), short(texts, 2000))
-        for who in ("leader", "clerk", "hcgj", "admin"):
+        for who in ("leader", "clerk", "admin"):
             r, j = api.get("/api/v1/matters/" + n, K[who])
             check("%s sees the submitter" % who,
                   r.status == 200 and (j.get("submitter") or {}).get("phone") == PHONE,
                   r.describe())
+        r, j = api.get("/api/v1/matters/" + n, K["hcgj"])
+        check("a handler does not see the submitter of a matter not of their department",
+              r.status == 200 and isinstance(j, dict) and "submitter" not in j, r.describe())
         r, j = api.get("/api/v1/matters/" + n, K["clerk"])
         check("reading a matter never shows the 查询码 again", "secret" not in j, j)
 
