@@ -24,13 +24,15 @@ static const char serve_usage[] =
 	"usage: taizhang serve [--db URL] [--listen HOST:PORT] [--threads N]\n"
 	"                      [--office-name NAME] [--base-url URL] [--max-photo-mb N]\n"
 	"                      [--jurisdiction-id ID] [--submit-limit N]\n"
-	"                      [--app-submit-limit N]\n"
+	"                      [--app-submit-limit N] [--trusted-proxy ADDRESS]\n"
 	"Serve the ledger over HTTP (default 127.0.0.1:8080). Settings may also come\n"
 	"from taizhang.conf and TAIZHANG_* environment variables. Prints\n"
 	"\"taizhang: listening on http://HOST:PORT\" once it accepts connections.\n"
 	"--submit-limit: submissions per hour from one address through the public\n"
 	"form (default 30); --app-submit-limit: per API key through Open311\n"
 	"(default 1000); 0 lifts the limit.\n"
+	"--trusted-proxy ADDRESS: the reverse proxy in front (e.g. 127.0.0.1), whose\n"
+	"X-Forwarded-For names the client for limits and sign-in throttling.\n"
 	"--max-connections N: open connections at most (default 2000);\n"
 	"--max-connections-per-ip N: from one address (default 256; 0: no limit, for\n"
 	"a proxy in front); --connection-timeout SECONDS: an idle or slow connection\n"
@@ -70,6 +72,7 @@ int cli_serve_db(const config *cfg)
 		/* Why: a base URL on https:// means the site is served over TLS
 		 * (by a proxy in front of us), so cookies must never travel in
 		 * the clear; over plain http:// a Secure cookie would be lost. */
+		.trusted_proxy = config_get(cfg, "trusted-proxy", NULL),
 		.secure_cookies = settings.base_url &&
 				  strncasecmp(settings.base_url, "https://", 8) == 0,
 		.max_connections = (int)config_int(cfg, "max-connections", 2000),

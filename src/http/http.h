@@ -140,6 +140,9 @@ typedef struct http_config {
 	size_t nroutes;
 	void *app;               /* passed to handlers as rq->app */
 	bool secure_cookies;     /* served over TLS: every cookie gets "; Secure" */
+	/* The address of a reverse proxy (nginx) whose X-Forwarded-For is
+	 * believed, or NULL: believe none. */
+	const char *trusted_proxy;
 	int max_connections;     /* open connections at most; 0: 2000 */
 	int max_per_ip;          /* per client address; 0: no limit */
 	int conn_timeout;        /* seconds a connection may stay idle or slow; 0: 30 */

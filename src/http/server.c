@@ -173,6 +173,31 @@ static void remote_address(struct MHD_Connection *c, request *rq)
 			  rq->remote_addr, sizeof rq->remote_addr);
 }
 
+/* Behind the trusted proxy, the client is the last address the proxy
+ * added to X-Forwarded-For. Why only then and only the last: anyone can
+ * send the header, so an address in it is believed only from the proxy,
+ * and only the entry the proxy itself appended. Why it matters: rate limits
+ * and sign-in throttling count per client address. */
+static void forwarded_address(const http_server *s, request *rq)
+{
+	const char *xff = rq_header(rq, "x-forwarded-for");
+	if (!s->cfg.trusted_proxy || !xff || strcmp(rq->remote_addr, s->cfg.trusted_proxy) != 0)
+		return;
+	const char *last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	while (*last == ' ' || *last == '\t')
+		last++;
+	char addr[sizeof rq->remote_addr];
+	size_t n = strcspn(last, " \t");
+	if (n == 0 || n >= sizeof addr)
+		return;
+	memcpy(addr, last, n);
+	addr[n] = '\0';
+	unsigned char bin[sizeof(struct in6_addr)];
+	if (inet_pton(AF_INET, addr, bin) == 1 || inet_pton(AF_INET6, addr, bin) == 1)
+		memcpy(rq->remote_addr, addr, n + 1);
+}
+
 /* Parse the body by its Content-Type: urlencoded and multipart forms into
  * rq->form and rq->uploads, anything else kept raw in rq->body. Returns
  * FORM_OK or a form_error. */
@@ -209,6 +234,7 @@ static int build_request(http_server *s, struct conn *st, struct MHD_Connection 
 	for (size_t i = 0; i < rq->headers.n; i++)
 		if (strcmp(rq->headers.items[i].name, "cookie") == 0)
 			form_parse_cookies(rq->headers.items[i].value, &rq->cookies);
+	forwarded_address(s, rq);
 	rc = parse_body(st, rq);
 	if (rc != FORM_OK) {
 		*hint = form_strerror(rc);

@@ -47,6 +47,18 @@ def open311_post(client, key, text):
                           headers={"Content-Type": "application/x-www-form-urlencoded"})
 
 
+def submit_from(client, title, forwarded_for):
+    """Submit through the form with an X-Forwarded-For header. Returns the response."""
+    r = client.get("/submit")
+    form = r.page.form(action="/submit", method="post")
+    vals = form.values({"kind": "request", "subkind": "求助", "title": title,
+                        "description": "详细情况见标题。", "is_public": "1",
+                        "category": form.first_option("category"),
+                        "area": form.first_option("area")}, ())
+    return client.post_form("/submit", vals, multipart=form.enctype.startswith("multipart/"),
+                            headers={"X-Forwarded-For": forwarded_for})
+
+
 with Server("ratelimit", extra_args=["--submit-limit", str(FORM_LIMIT),
                                      "--app-submit-limit", str(APP_LIMIT)]) as srv:
     away_from_hour_edge()
@@ -109,6 +121,12 @@ with Server("ratelimit", extra_args=["--submit-limit", str(FORM_LIMIT),
         r = open311_post(app, key2, "另一应用的井盖诉求")
         check("another key is not affected", r.status == 200, r.describe())
 
+    @section("without a trusted proxy, X-Forwarded-For is not believed")
+    def _():
+        r = submit_from(srv.client("spoofer"), "伪造来源地址", "198.51.100.9")
+        check("an address over its limit stays limited whatever X-Forwarded-For says",
+              r.status == 429, r.describe())
+
     @section("limits live in the database and outlast a restart")
     def _():
         check("rate_limits holds the address's and the key's counts",
@@ -118,5 +136,30 @@ with Server("ratelimit", extra_args=["--submit-limit", str(FORM_LIMIT),
         r, number, _ = submit_matter(srv.client("resident2"), "重启后再提交")
         check("after a restart the address is still over its limit → 429",
               r.status == 429 and not number, r.describe())
+
+with Server("behind a proxy", extra_args=["--submit-limit", "1",
+                                          "--trusted-proxy", "127.0.0.1"]) as srv:
+    away_from_hour_edge()
+
+    @section("behind the trusted proxy, the client is the address the proxy appended")
+    def _():
+        c = srv.client("proxy")
+        r = submit_from(c, "甲村反映", "203.0.113.1")
+        check("the first from 203.0.113.1 is accepted", r.status == 303, r.describe())
+        r = submit_from(c, "甲村再反映", "203.0.113.1")
+        check("the second from 203.0.113.1 → 429", r.status == 429, r.describe())
+        r = submit_from(c, "乙村反映", "203.0.113.2")
+        check("another client behind the same proxy is accepted", r.status == 303,
+              r.describe())
+        r = submit_from(c, "伪造", "203.0.113.1, 203.0.113.3")
+        check("only the entry the proxy appended counts (a client's own prefix is ignored)",
+              r.status == 303, r.describe())
+        r = submit_from(c, "乱写", "not-an-address")
+        check("a malformed X-Forwarded-For falls back to the proxy's own address",
+              r.status == 303, r.describe())
+        check("the limits were counted per client address",
+              count(srv.db, "SELECT count(*) FROM rate_limits WHERE key IN "
+                            "('submit:203.0.113.1', 'submit:203.0.113.2', "
+                            "'submit:203.0.113.3', 'submit:127.0.0.1')") == 4)
 
 done()
