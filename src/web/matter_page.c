@@ -102,14 +102,16 @@ static void facts_who(buf *b, const matter *m)
 	fact_time(b, "最近更新", m->updated_at);
 }
 
-/* How it ended: result, reason, rating, merge. */
-static void facts_outcome(buf *b, const matter *m)
+/* How it ended: result, reason, rating, merge. The resident's comment on
+ * the rating goes only to those who may see the resident's data, as in the
+ * staff API's event log. */
+static void facts_outcome(buf *b, const matter *m, bool personal)
 {
 	fact_note(b, "办理结果", m->result);
 	fact_note(b, "理由", m->reason);
 	if (!str_empty(m->rating)) {
 		buf_printf(b, "<dt>群众评价</dt><dd>%h", rating_label(m->rating));
-		if (!str_empty(m->rating_note))
+		if (personal && !str_empty(m->rating_note))
 			buf_printf(b, "：%h", m->rating_note);
 		buf_puts(b, "</dd>\n");
 	}
@@ -452,7 +454,7 @@ static void render_matter(request *rq, response *rs, const matter *m, const even
 	facts_what(b, m);
 	buf_puts(b, "</dl></section>\n<section class=\"card\"><h2>办理情况</h2><dl class=\"facts\">\n");
 	facts_who(b, m);
-	facts_outcome(b, m);
+	facts_outcome(b, m, actor_sees_personal_of(&rq->who, m->department_id));
 	buf_puts(b, "</dl></section>\n");
 	html_answers(rq, b, m);
 	facts_submitter(rq, b, m);

@@ -159,6 +159,12 @@ with Server("flow") as srv:
         check("still 已办结 with one rating after the refused second one",
               "已办结" in status_of(mp.page) and "重办" not in status_of(mp.page)
               and sum(1 for w, _ in events(mp.page) if w == "评价") == 1, mp.describe())
+        check("the clerk's matter page shows the resident's comment on the rating",
+              "很及时，谢谢！" in mp.text, mp.describe())
+        op = matter_page(srv.staff("obs1"), n)
+        check("… the observer's does not (the comment is the resident's own words)",
+              op.status == 200 and "满意" in op.text and "很及时，谢谢！" not in op.text,
+              op.describe())
 
     @section("5 leader closes (销号)")
     def _():
