@@ -18,6 +18,9 @@ static const char usage[] =
 	"  user      manage staff accounts       (taizhang user add NAME --role ROLE [--department CODE])\n"
 	"  apikey    manage API keys             (taizhang apikey add NAME --role ROLE [--department CODE])\n"
 	"  demo      load the demo ledger into a fresh database and serve it\n"
+	"  backup    copy the ledger, live       (taizhang backup --db URL --out FILE)\n"
+	"  restore   put a backup in place       (taizhang restore --db URL --from FILE [--force])\n"
+	"  routes    print the route table as JSON (taizhang routes [--array])\n"
 	"\n"
 	"Every command takes --help. URL is a SQLite file path (default ./taizhang.db).\n"
 	"Settings come from taizhang.conf, TAIZHANG_* environment variables and flags.\n";
@@ -30,6 +33,7 @@ int main(int argc, char **argv)
 	} commands[] = {
 		{"serve", cmd_serve}, {"init", cmd_init}, {"user", cmd_user},
 		{"apikey", cmd_apikey}, {"demo", cmd_demo},
+		{"backup", cmd_backup}, {"restore", cmd_restore}, {"routes", cmd_routes},
 	};
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {

@@ -27,6 +27,9 @@ int cmd_init(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_apikey(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_backup(int argc, char **argv);  /* backup.c */
+int cmd_restore(int argc, char **argv); /* backup.c */
+int cmd_routes(int argc, char **argv); /* routes.c: the route table as JSON */
 
 /* Run the HTTP server on an open database until SIGINT/SIGTERM. */
 int cli_serve_db(const config *cfg);

@@ -577,7 +577,11 @@ static int check_ledger(sqlite3 *c, const char *path, char **err)
 			       "  AND name IN ('matters', 'events'))",
 			       -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_step(st) != SQLITE_ROW) {
-		*err = str_printf("%s is not a taizhang ledger (%s)", path, sqlite3_errmsg(c));
+		if ((sqlite3_errcode(c) & 0xff) == SQLITE_CORRUPT)
+			*err = str_printf("%s is damaged: %s", path, sqlite3_errmsg(c));
+		else
+			*err = str_printf("%s is not a taizhang ledger (%s)", path,
+					  sqlite3_errmsg(c));
 		goto done;
 	}
 	int64_t version = sqlite3_column_int64(st, 0);
