@@ -12,17 +12,6 @@
 #include <string.h>
 #include <time.h>
 
-static int help(const char *text, int argc, char **argv)
-{
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			fputs(text, stdout);
-			return 1;
-		}
-	}
-	return 0;
-}
-
 static int install_defaults(db *d, void *ctx)
 {
 	(void)ctx;
@@ -31,10 +20,10 @@ static int install_defaults(db *d, void *ctx)
 
 int cmd_init(int argc, char **argv)
 {
-	if (help("usage: taizhang init [--db URL]\n"
-		 "Create the ledger's tables (or bring them up to date) and install the default\n"
-		 "catalogue of categories with their deadlines. Safe to run again.\n",
-		 argc, argv))
+	if (cli_wants_help(argc, argv,
+			   "usage: taizhang init [--db URL]\n"
+			   "Create the ledger's tables (or bring them up to date) and install the\n"
+			   "default catalogue of categories with their deadlines. Safe to run again.\n"))
 		return 0;
 	char *err = NULL;
 	config *cfg = config_load(NULL, &err);
@@ -76,7 +65,7 @@ static const char user_usage[] =
 
 int cmd_user(int argc, char **argv)
 {
-	if (help(user_usage, argc, argv))
+	if (cli_wants_help(argc, argv, user_usage))
 		return 0;
 	char *err = NULL;
 	config *cfg = config_load(NULL, &err);
@@ -124,7 +113,7 @@ static const char apikey_usage[] =
 
 int cmd_apikey(int argc, char **argv)
 {
-	if (help(apikey_usage, argc, argv))
+	if (cli_wants_help(argc, argv, apikey_usage))
 		return 0;
 	char *err = NULL;
 	config *cfg = config_load(NULL, &err);

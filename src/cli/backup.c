@@ -27,22 +27,11 @@ static const char restore_usage[] =
 	"URL is replaced only with --force, in one transaction. Stop the server first:\n"
 	"it brings a ledger restored from an older version up to date as it starts.\n";
 
-/* Print text and return true when argv asks for --help. */
-static bool wants_help(int argc, char **argv, const char *text)
-{
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			fputs(text, stdout);
-			return true;
-		}
-	return false;
-}
-
 /* taizhang backup: open the ledger (which must exist: opening would
  * otherwise create an empty one), copy it, report. */
 int cmd_backup(int argc, char **argv)
 {
-	if (wants_help(argc, argv, backup_usage))
+	if (cli_wants_help(argc, argv, backup_usage))
 		return 0;
 	char *err = NULL, *pos[1];
 	config *cfg = config_load(NULL, &err);
@@ -78,7 +67,7 @@ done:
 /* taizhang restore: check the copy, then put it in place. */
 int cmd_restore(int argc, char **argv)
 {
-	if (wants_help(argc, argv, restore_usage))
+	if (cli_wants_help(argc, argv, restore_usage))
 		return 0;
 	char *err = NULL, *pos[1];
 	config *cfg = config_load(NULL, &err);

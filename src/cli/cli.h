@@ -14,6 +14,10 @@
  * after printing an error for a malformed command line. */
 int cli_parse(int argc, char **argv, config *cfg, const char *booleans, char **pos, int maxpos);
 
+/* When argv asks for --help (or -h), print usage to standard output and
+ * return true: the subcommand then exits 0. */
+bool cli_wants_help(int argc, char **argv, const char *usage);
+
 /* Open the database named by --db (default ./taizhang.db) and bring its
  * schema up to date; prints the error and returns NULL on failure. */
 db *cli_open_db(const config *cfg);

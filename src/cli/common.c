@@ -72,3 +72,13 @@ void cli_apply_pwhash(const config *cfg)
 	if (strcmp(config_get(cfg, "pwhash", "interactive"), "min") == 0)
 		user_set_hash_cost(crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN);
 }
+
+bool cli_wants_help(int argc, char **argv, const char *usage)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			fputs(usage, stdout);
+			return true;
+		}
+	return false;
+}

@@ -84,11 +84,9 @@ done:
 int cmd_routes(int argc, char **argv)
 {
 	bool array = false;
+	if (cli_wants_help(argc, argv, routes_usage))
+		return 0;
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			fputs(routes_usage, stdout);
-			return 0;
-		}
 		if (strcmp(argv[i], "--array") == 0) {
 			array = true;
 			continue;

@@ -38,16 +38,6 @@ static const char serve_usage[] =
 	"a proxy in front); --connection-timeout SECONDS: an idle or slow connection\n"
 	"is closed after this long (default 30).\n";
 
-static bool wants_help(int argc, char **argv, const char *text)
-{
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			fputs(text, stdout);
-			return true;
-		}
-	return false;
-}
-
 int cli_serve_db(const config *cfg)
 {
 	char *err = NULL;
@@ -119,7 +109,7 @@ int cli_serve_db(const config *cfg)
 
 int cmd_serve(int argc, char **argv)
 {
-	if (wants_help(argc, argv, serve_usage))
+	if (cli_wants_help(argc, argv, serve_usage))
 		return 0;
 	char *err = NULL, *pos[1];
 	config *cfg = config_load(NULL, &err);
@@ -153,7 +143,7 @@ static int load_demo(db *d, void *ctx)
 
 int cmd_demo(int argc, char **argv)
 {
-	if (wants_help(argc, argv, demo_usage))
+	if (cli_wants_help(argc, argv, demo_usage))
 		return 0;
 	char *err = NULL, *pos[1];
 	config *cfg = config_load(NULL, &err);

@@ -713,6 +713,11 @@ class Server:
         self.start()
 
     def start(self):
+        self._spawn()
+        self._await_listening()
+
+    def _spawn(self):
+        """Start `taizhang serve` (under valgrind when asked) with output to files."""
         self.out_path = os.path.join(self.dir, "stdout.log")
         self.err_path = os.path.join(self.dir, "stderr.log")
         cmd = [BIN, "serve", "--db", self.db, "--listen", "127.0.0.1:0"] + self.extra_args
@@ -727,6 +732,9 @@ class Server:
         self._err = open(self.err_path, "wb")
         self.proc = subprocess.Popen(cmd, stdout=self._out, stderr=self._err, env=env,
                                      cwd=self.dir)
+
+    def _await_listening(self):
+        """Wait for the listening line; check it names the port the process bound."""
         deadline = time.time() + (120 if VALGRIND else 15)
         line = None
         while time.time() < deadline:
@@ -1003,21 +1011,7 @@ class ProxiedServer(Server):
         super().__init__(label, extra_args=["--base-url", base_url] + list(extra_args), **kw)
         self.base_url = base_url
 
-    def start(self):
-        self.out_path = os.path.join(self.dir, "stdout.log")
-        self.err_path = os.path.join(self.dir, "stderr.log")
-        cmd = [BIN, "serve", "--db", self.db, "--listen", "127.0.0.1:0"] + self.extra_args
-        if VALGRIND:
-            supp = os.path.join(ROOT, "tests", "valgrind.supp")
-            cmd = ["valgrind", "--quiet", "--error-exitcode=99", "--leak-check=full",
-                   "--errors-for-leak-kinds=definite,indirect"] + \
-                  (["--suppressions=" + supp] if os.path.exists(supp) else []) + cmd
-        env = cli_env({"ASAN_OPTIONS": os.environ.get("ASAN_OPTIONS", "detect_leaks=1"),
-                       "UBSAN_OPTIONS": os.environ.get("UBSAN_OPTIONS", "print_stacktrace=1")})
-        self._out = open(self.out_path, "wb")
-        self._err = open(self.err_path, "wb")
-        self.proc = subprocess.Popen(cmd, stdout=self._out, stderr=self._err, env=env,
-                                     cwd=self.dir)
+    def _await_listening(self):
         want = ("taizhang: listening on %s\n" % self.base_url).encode("utf-8")
         deadline = time.time() + (120 if VALGRIND else 15)
         while time.time() < deadline and self.proc.poll() is None:

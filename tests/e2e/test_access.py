@@ -18,7 +18,7 @@ import sys
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (Client, ProxiedServer, Server, act, check, day, done,  # noqa: E402
+from harness import (new_api_key, Client, ProxiedServer, Server, act, check, day, done,  # noqa: E402
                      encode_urlencoded, png_1x1, require_binary, run_cli, section, short,
                      submit_matter)
 
@@ -43,13 +43,7 @@ def db_rows(srv, sql, args=()):
 
 
 def new_key(srv, name, role, dept=None):
-    args = ["apikey", "add", name, "--role", role, "--db", srv.db]
-    if dept:
-        args += ["--department", dept]
-    rc, out, err = run_cli(args)
-    if rc != 0 or not out.split():
-        raise RuntimeError("apikey add %s: %s %s" % (name, out, err))
-    return out.split()[-1]
+    return new_api_key(srv.db, name, role, dept)
 
 
 def load_routes():

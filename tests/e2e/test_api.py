@@ -14,7 +14,7 @@ import sys
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (raw_exchange, NUMBER_RE, Server, check, day, done, note, require_binary,  # noqa: E402
+from harness import (new_api_key, raw_exchange, NUMBER_RE, Server, check, day, done, note, require_binary,  # noqa: E402
                      run_cli, section, short)
 
 try:
@@ -113,13 +113,7 @@ def counts(srv):
 
 
 def new_key(srv, name, role, dept=None):
-    args = ["apikey", "add", name, "--role", role, "--db", srv.db]
-    if dept:
-        args += ["--department", dept]
-    rc, out, errtext = run_cli(args)
-    if rc != 0 or not out.split():
-        raise RuntimeError("apikey add %s failed: %s %s" % (name, out, errtext))
-    return out.split()[-1]
+    return new_api_key(srv.db, name, role, dept)
 
 
 def matter_body(**over):

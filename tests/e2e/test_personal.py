@@ -18,7 +18,7 @@ import sys
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (NUMBER_RE, VALGRIND, Server, act, check, day, digits_joined, done,  # noqa: E402
+from harness import (new_api_key, NUMBER_RE, VALGRIND, Server, act, check, day, digits_joined, done,  # noqa: E402
                      require_binary, run_cli, section, short, submit_matter)
 
 require_binary()
@@ -52,13 +52,7 @@ def leaks(text):
 
 
 def new_key(srv, name, role, dept=None):
-    args = ["apikey", "add", name, "--role", role, "--db", srv.db]
-    if dept:
-        args += ["--department", dept]
-    rc, out, err = run_cli(args)
-    if rc != 0 or not out.split():
-        raise RuntimeError("apikey add %s: %s %s" % (name, out, err))
-    return out.split()[-1]
+    return new_api_key(srv.db, name, role, dept)
 
 
 def api(c, method, path, key, body=None):

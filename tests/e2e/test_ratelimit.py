@@ -6,7 +6,7 @@ import json
 import sqlite3
 import time
 
-from harness import (Server, check, done, note, require_binary, run_cli, section,
+from harness import (Server, check, done, new_api_key, note, require_binary, section,
                      submit_matter)
 
 require_binary()
@@ -30,13 +30,6 @@ def away_from_hour_edge():
     if left < 60:
         note("waiting %d s for the next hour's window" % (left + 1))
         time.sleep(left + 1)
-
-
-def apikey(db, name):
-    rc, out, err = run_cli(["apikey", "add", name, "--role", "app", "--db", db])
-    if rc != 0:
-        raise RuntimeError("apikey add: %s %s" % (out, err))
-    return out.split()[-1]
 
 
 def open311_post(client, key, text):
@@ -101,7 +94,7 @@ with Server("ratelimit", extra_args=["--submit-limit", str(FORM_LIMIT),
     @section("Open311: %d per API key per hour" % APP_LIMIT)
     def _():
         app = srv.client("app")
-        key1, key2 = apikey(srv.db, "城管通"), apikey(srv.db, "随手拍")
+        key1, key2 = new_api_key(srv.db, "城管通", "app"), new_api_key(srv.db, "随手拍", "app")
         for i in range(APP_LIMIT):
             r = open311_post(app, key1, "井盖破损%d" % i)
             check("Open311 request %d of %d is accepted" % (i + 1, APP_LIMIT), r.status == 200,
