@@ -68,6 +68,7 @@ static void send_search(request *rq, response *rs, const o311_catalog *c, const 
 			if (strcmp(c->cats[j].code, q->codes->v[i]) == 0)
 				cats[i] = c->cats[j].id;
 	matter_filter f = matter_filter_any();
+	f.count_cap = 1; /* the answer carries no count */
 	f.public_only = f.categorized = true;
 	f.category_ids = cats;
 	f.ncategory_ids = ncodes;

@@ -100,6 +100,7 @@ static bool read_filter(const request *rq, response *rs, const v1_catalog *c, ma
 {
 	int64_t page, size;
 	*f = matter_filter_any();
+	f->count_cap = 0; /* the API's total is exact */
 	if (!v1_params_known_or_400(rq, rs, list_params) || !vocab_params(rq, rs, f) ||
 	    !code_param(rq, rs, c, "category", v1_category_id, &f->category_id) ||
 	    !code_param(rq, rs, c, "department", v1_department_id, &f->department_id) ||

@@ -152,16 +152,22 @@ typedef struct matter_filter {
 	const int64_t *category_ids; /* in any of these categories */
 	size_t ncategory_ids;
 	int offset, limit;   /* limit 0: 50; capped at MATTER_FIND_MAX */
+	/* Count matching rows only up to this many (0: count them all). Why:
+	 * an exact count of a million-row ledger costs a scan on every page,
+	 * and "more than 10000" is all a page needs to say. */
+	int64_t count_cap;
 } matter_filter;
 #define MATTER_FIND_MAX 1000
+#define MATTER_COUNT_CAP 10000
 
-/* A filter with everything "any". */
+/* A filter with everything "any", counting up to MATTER_COUNT_CAP. */
 matter_filter matter_filter_any(void);
 
 typedef struct matter_list {
 	matter *items;
 	size_t n;
-	int64_t total; /* rows matching, ignoring offset/limit */
+	int64_t total; /* rows matching, ignoring offset/limit (at most count_cap) */
+	bool more;     /* more than count_cap rows match */
 } matter_list;
 
 /* Find matters, newest first (overdue lists: oldest deadline first). */

@@ -21,6 +21,7 @@ matter_filter matter_filter_any(void)
 	matter_filter f;
 	memset(&f, 0, sizeof f);
 	f.status = -1;
+	f.count_cap = MATTER_COUNT_CAP;
 	return f;
 }
 
@@ -147,11 +148,19 @@ int matter_find(db *d, const actor *who, const matter_filter *f, const char *tod
 	char *like = str_empty(f->q) ? NULL : like_pattern(f->q);
 	build_where(f, today, &w, like);
 	int rc = LEDGER_ERROR;
-	char *count_sql = str_printf("SELECT count(*) FROM matters m%s", buf_str(&w.sql));
+	char *count_sql =
+		f->count_cap > 0
+			? str_printf("SELECT count(*) FROM (SELECT 1 FROM matters m%s LIMIT %lld)",
+				     buf_str(&w.sql), (long long)f->count_cap + 1)
+			: str_printf("SELECT count(*) FROM matters m%s", buf_str(&w.sql));
 	db_stmt *q = db_query_args(d, count_sql, w.args, w.n);
 	if (db_step(q) == DB_ROW)
 		out->total = db_int(q, 0);
 	db_done(q);
+	if (f->count_cap > 0 && out->total > f->count_cap) {
+		out->total = f->count_cap;
+		out->more = true;
+	}
 	int limit = f->limit <= 0 ? 50 : f->limit > MATTER_FIND_MAX ? MATTER_FIND_MAX : f->limit;
 	int offset = f->offset < 0 ? 0 : f->offset;
 	const char *order = f->overdue_only ? " ORDER BY m.deadline, m.id"

@@ -166,7 +166,7 @@ void page_board(request *rq, response *rs)
 			    "不含任何个人信息；已销号的事项以删除线标出。</p>");
 	filter_form(rq, &rs->body, &f, &l);
 	board_table(&rs->body, &list);
-	html_pager(rq, &rs->body, list.total, f.offset, PAGE_SIZE);
+	html_pager(rq, &rs->body, &list, f.offset, PAGE_SIZE);
 	page_end(rq, rs);
 done:
 	matter_list_free(&list);

@@ -188,8 +188,8 @@ static void overdue_block(request *rq, buf *b, const char *today)
 	buf_puts(b, "<section><h2>超期事项（按期限从早到晚）</h2>\n");
 	staff_matter_table(rq, b, &l, "没有超期事项。");
 	if (l.total > (int64_t)l.n)
-		buf_printf(b, "<p><a href=\"/staff/overdue\">查看全部 %lld 件超期事项</a></p>\n",
-			   (long long)l.total);
+		buf_printf(b, "<p><a href=\"/staff/overdue\">查看全部 %lld%s 件超期事项</a></p>\n",
+			   (long long)l.total, html_more(&l));
 	buf_puts(b, "</section>\n");
 	matter_list_free(&l);
 }

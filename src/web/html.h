@@ -12,6 +12,7 @@
 #include "base/buf.h"
 #include "http/http.h"
 #include "ledger/catalog.h"
+#include "ledger/matter.h"
 
 enum page_kind {
 	PAGE_PUBLIC, /* residents: mobile first, resident navigation */
@@ -49,7 +50,9 @@ void html_time(buf *b, int64_t t);
 /* A notice box (kind: "ok", "error", "info") with escaped text. */
 void html_notice(buf *b, const char *kind, const char *text);
 /* Paging links "上一页 / 下一页" keeping the current query parameters. */
-void html_pager(request *rq, buf *b, int64_t total, int offset, int limit);
+void html_pager(request *rq, buf *b, const matter_list *l, int offset, int limit);
+/* "+" when a list has more rows than it counted (matter_list.more), else "". */
+const char *html_more(const matter_list *l);
 
 /* Today's date in Asia/Shanghai as YYYY-MM-DD for the request's time. */
 void web_today(const request *rq, char out[11]);

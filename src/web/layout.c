@@ -278,16 +278,22 @@ static void pager_href(request *rq, buf *b, int off)
 }
 
 /* "共 N 条 · 第 p / P 页" and the previous/next links. */
-void html_pager(request *rq, buf *b, int64_t total, int offset, int limit)
+const char *html_more(const matter_list *l)
 {
+	return l->more ? "+" : "";
+}
+
+void html_pager(request *rq, buf *b, const matter_list *l, int offset, int limit)
+{
+	int64_t total = l->total;
 	if (limit <= 0)
 		limit = 20;
 	if (offset < 0)
 		offset = 0;
 	int64_t pages = total > 0 ? (total + limit - 1) / limit : 1;
 	int64_t page = offset / limit + 1;
-	buf_printf(b, "<nav class=\"pager\" aria-label=\"分页\"><span>共 %lld 条 · 第 %lld / %lld 页</span>",
-		   (long long)total, (long long)page, (long long)pages);
+	buf_printf(b, "<nav class=\"pager\" aria-label=\"分页\"><span>共 %lld%s 条 · 第 %lld / %lld%s 页</span>",
+		   (long long)total, html_more(l), (long long)page, (long long)pages, html_more(l));
 	if (offset > 0) {
 		buf_puts(b, "<a rel=\"prev\" href=\"");
 		pager_href(rq, b, offset > limit ? offset - limit : 0);

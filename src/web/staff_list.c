@@ -113,9 +113,10 @@ static void list_page(request *rq, response *rs, const char *title, const char *
 	buf_puts(b, filters);
 	/* The tests read this line (tests/e2e/harness.py staff_count). */
 	if (l.total > 0)
-		buf_printf(b, "<p>共 <strong>%lld</strong> 件</p>\n", (long long)l.total);
+		buf_printf(b, "<p>共 <strong>%lld%s</strong> 件</p>\n", (long long)l.total,
+			   html_more(&l));
 	staff_matter_table(rq, b, &l, empty);
-	html_pager(rq, b, l.total, f->offset, PAGE_SIZE);
+	html_pager(rq, b, &l, f->offset, PAGE_SIZE);
 	page_end(rq, rs);
 	matter_list_free(&l);
 }
@@ -152,11 +153,12 @@ static bool inbox_section(request *rq, buf *b, int status, const char *heading,
 	f.limit = INBOX_LIMIT;
 	if (matter_find(rq->db, &rq->who, &f, today, &l) != LEDGER_OK)
 		return false;
-	buf_printf(b, "<section><h2>%h（%lld 件）</h2>\n", heading, (long long)l.total);
+	buf_printf(b, "<section><h2>%h（%lld%s 件）</h2>\n", heading, (long long)l.total,
+		   html_more(&l));
 	staff_matter_table(rq, b, &l, empty);
 	if (l.total > (int64_t)l.n)
-		buf_printf(b, "<p><a href=\"/staff/matters?status=%u\">查看全部 %lld 件</a></p>\n",
-			   status_name(status), (long long)l.total);
+		buf_printf(b, "<p><a href=\"/staff/matters?status=%u\">查看全部 %lld%s 件</a></p>\n",
+			   status_name(status), (long long)l.total, html_more(&l));
 	buf_puts(b, "</section>\n");
 	matter_list_free(&l);
 	return true;
