@@ -47,6 +47,48 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libtaizhang.a
 
 units: $(UNIT_BIN)
 
+# --- fuzz: begin
+# libFuzzer targets (tests/fuzz/README.md). A target is one file,
+# tests/fuzz/fuzz_NAME.c, with its corpus in tests/fuzz/corpus/NAME/:
+#   make fuzz        build every target with clang into build-fuzz/fuzz_NAME
+#   make fuzz-short  run each for FUZZ_TIME seconds (CI), failing on a crash
+# `units` also builds each target with replay.c as $(BUILD)/tests/test_fuzz_NAME,
+# so the suite replays every corpus file (under ASan and valgrind too).
+FUZZ_BUILD ?= build-fuzz
+FUZZ_CC    ?= clang
+FUZZ_TIME  ?= 30
+FUZZ_SAN   := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_SRC   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_NAMES := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
+FUZZ_BIN   := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)
+FUZZ_OBJ   := $(LIB_SRC:%.c=$(FUZZ_BUILD)/clang/%.o) $(FUZZ_BUILD)/clang/tests/fuzz/common.o
+FUZZ_REPLAY_BIN := $(FUZZ_NAMES:%=$(BUILD)/tests/test_fuzz_%)
+FUZZ_DEPS  := tests/fuzz/fuzz.h tests/fuzz/common.c
+
+.PHONY: fuzz fuzz-short
+
+fuzz: $(FUZZ_BIN)
+
+fuzz-short: fuzz
+	@tests/fuzz/run -t $(FUZZ_TIME) -b $(FUZZ_BUILD)
+
+$(FUZZ_BUILD)/clang/%.o: %.c $(wildcard src/*/*.h) tests/fuzz/fuzz.h Makefile
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link $(FUZZ_SAN) \
+	  $(TZ_CFLAGS) -Itests/fuzz -c $< -o $@
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ) $(FUZZ_DEPS)
+	$(FUZZ_CC) -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer $(FUZZ_SAN) $(TZ_CFLAGS) \
+	  -Itests/fuzz -o $@ $< $(FUZZ_OBJ) $(TZ_LIBS)
+
+$(BUILD)/tests/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(FUZZ_DEPS) $(BUILD)/libtaizhang.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(TZ_CFLAGS) -Itests/fuzz $(LDFLAGS) -o $@ $< tests/fuzz/replay.c \
+	  tests/fuzz/common.c $(BUILD)/libtaizhang.a $(TZ_LIBS) $(LDLIBS)
+
+units: $(FUZZ_REPLAY_BIN)
+# --- fuzz: end
+
 deps:
 	@scripts/install-deps
 
@@ -78,3 +120,28 @@ format:
 
 clean:
 	rm -rf build build-asan taizhang
+
+# --- bench: begin
+# Benchmarks (bench/, docs/performance.md), never part of `make test`:
+# `make bench` installs wrk, nginx and fossil, builds the ledger generator and
+# the SQLite reference program, and runs a short version of every scenario
+# (100,000 matters, 10-second runs, under ten minutes).
+.PHONY: bench bench-build
+BENCH_BIN := $(BUILD)/bench/gen $(BUILD)/bench/insert_ref
+
+$(BUILD)/bench/gen: bench/gen.c bench/gen_walk.c bench/gen.h $(BUILD)/libtaizhang.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(TZ_CFLAGS) -I. $(LDFLAGS) -o $@ bench/gen.c bench/gen_walk.c \
+	  $(BUILD)/libtaizhang.a $(TZ_LIBS) $(LDLIBS)
+
+$(BUILD)/bench/insert_ref: bench/insert_ref.c Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(TZ_CFLAGS) $(LDFLAGS) -o $@ $< $(TZ_LIBS) $(LDLIBS)
+
+bench-build: $(BIN) $(BENCH_BIN)
+
+bench: deps
+	@scripts/install-bench-deps
+	@$(MAKE) --no-print-directory bench-build
+	@bench/run --build $(BUILD) --matters 100000 --duration 10
+# --- bench: end
