@@ -19,15 +19,19 @@
 static const char *const datatypes[] = {"string", "number", "datetime",
 					"text", "singlevaluelist", "multivaluelist"};
 
-/* Set *msg to a formatted Chinese message and return LEDGER_INVALID. */
+/* Set *msg to a formatted Chinese message and return LEDGER_INVALID. Why
+ * no fixed buffer: cutting a message that quotes a long description would
+ * end it inside a character, and the message is shown as is. */
 static int invalid(char **msg, const char *fmt, ...)
 {
-	char text[300];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof text, fmt, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	*msg = xstrdup(text);
+	*msg = xmalloc((size_t)(n > 0 ? n : 0) + 1);
+	va_start(ap, fmt);
+	vsnprintf(*msg, (size_t)(n > 0 ? n : 0) + 1, fmt, ap);
+	va_end(ap);
 	return LEDGER_INVALID;
 }
 
@@ -294,8 +298,12 @@ static int answers_check(json_t *defs, json_t *answers, json_t *out, char **msg)
 			if (strcmp(json_string_value(json_object_get(json_array_get(defs, i), "code")),
 				   key) == 0)
 				def = json_array_get(defs, i);
-		if (!def)
-			return invalid(msg, "未知的附加信息：%.40s", utf8_valid(key, strlen(key)) ? key : "?");
+		if (!def) {
+			/* Why cut by characters: 40 bytes may end inside one. */
+			const char *shown = utf8_valid(key, strlen(key)) ? key : "?";
+			return invalid(msg, "未知的附加信息：%.*s",
+				       (int)utf8_cut_bytes(shown, strlen(shown), 40), shown);
+		}
 		json_t *kept;
 		if (answer_check(def, v, &kept, msg) != LEDGER_OK)
 			return LEDGER_INVALID;
