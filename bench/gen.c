@@ -206,7 +206,7 @@ static int insert_matter(gen *g, gen_walk *w, const actor *who, const char *titl
 			point ? "itttt" "ztt" "zt" "dd" "ttttt" "ii" "z" "ii"
 			      : "itttt" "ztt" "zt" "nn" "ttttt" "ii" "z" "ii",
 			w->id, w->number, hash, tp->kind, tp->subkind, w->category_id, title, desc,
-			w->area_id, address, lat, lon, w->channel, name, phone,
+			w->pl.area_id, address, lat, lon, w->channel, name, phone,
 			tp->flags & TPL_ENTERPRISE ? "enterprise" : "resident", respond_by,
 			(int64_t)(tp->flags & TPL_URGENT ? 1 : 0), (int64_t)(is_public ? 1 : 0),
 			who->user_id, w->t, w->t);
@@ -241,11 +241,8 @@ static int submit(gen *g, gen_walk *w)
 			snprintf(phone, sizeof phone, "%s0000%04d", demo_pick(c, demo_mobile),
 				 demo_range(c, 0, 9999));
 	}
-	const char *where = tp->place == 'e' && strstr(tp->title, "{n}") ? "{p}{n}号楼"
-			    : tp->place == 'r' && strstr(tp->desc, "{s}") ? "{p}{s}附近"
-			    : tp->place == 'n' ? "" : "{p}";
 	char *title = gen_fill(g, w, tp->title), *desc = gen_fill(g, w, tp->desc),
-	     *address = gen_fill(g, w, where);
+	     *address = gen_fill(g, w, demo_address_pattern(tp));
 	int rc = insert_matter(g, w, submitter(g, w, &app), title, desc, address, name, phone);
 	free(title);
 	free(desc);
@@ -386,32 +383,6 @@ static void draw_day(run *r)
 	r->pos = 0;
 }
 
-/* The place and details of a new matter, by its template. */
-static void pick_place(gen *g, gen_walk *w)
-{
-	demo_ctx *c = &g->c;
-	char want = demo_tpls[w->tpl].place;
-	const char *kind = want == 'e' ? "estate" : want == 'v' ? "village" : "community";
-	if (want == 'r') {
-		w->place = demo_range(c, 0, (int)demo_nroads - 1);
-		w->area_id = demo_area(c, demo_roads[w->place].area);
-	} else if (want != 'n') {
-		int idx[DEMO_MAX_AREAS], k = 0;
-		for (int i = 0; i < c->nareas; i++)
-			if (strcmp(c->area_kind[i], kind) == 0)
-				idx[k++] = i;
-		w->place = idx[demo_range(c, 0, k - 1)];
-		w->area_id = c->area_id[w->place];
-	}
-	w->n = demo_range(c, 1, 24);
-	w->u = demo_range(c, 1, 4);
-	w->d = demo_range(c, 2, 9);
-	int spots = 0;
-	while (demo_spots[spots])
-		spots++;
-	w->s = demo_range(c, 0, spots - 1);
-}
-
 /* A new walk for an arrival, handed in at once. */
 static int arrive(run *r, const arrival *a)
 {
@@ -424,7 +395,7 @@ static int arrive(run *r, const arrival *a)
 	snprintf(w->channel, sizeof w->channel, "%s", a->channel);
 	w->category_id = g->category_id[a->tpl];
 	w->resolve_days = g->resolve_days[a->tpl];
-	pick_place(g, w);
+	demo_pick_place(&g->c, &demo_tpls[w->tpl], &w->pl);
 	gen_plan(g, w, (int)((g->end - w->t) / 86400));
 	next_number(g, w->t, w->number);
 	if (submit(g, w) != 0)

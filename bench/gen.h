@@ -37,8 +37,8 @@ typedef struct gen_walk {
 	char number[32];
 	int tpl;     /* index into demo_tpls */
 	char channel[16];
-	int place, n, u, d, s; /* text tokens, as in demo_gen.c */
-	int64_t area_id, category_id;
+	demo_place pl; /* the place and numbers of its texts */
+	int64_t category_id;
 	int resolve_days;
 	int fate, stage;
 	bool accept_first, misroute, extension, unhappy, leader_reopens;

@@ -24,35 +24,9 @@
 
 /* ---- texts ---- */
 
-/* The name of the matter's place: an area or a road. */
-static const char *place_name(gen *g, const gen_walk *w)
-{
-	switch (demo_tpls[w->tpl].place) {
-	case 'r': return demo_roads[w->place].name;
-	case 'n': return "";
-	default: return g->c.area_name[w->place];
-	}
-}
-
 char *gen_fill(gen *g, const gen_walk *w, const char *text)
 {
-	buf b = BUF_INIT;
-	for (const char *s = text; s && *s; s++) {
-		if (s[0] == '{' && s[1] && s[2] == '}') {
-			switch (s[1]) {
-			case 'p': buf_puts(&b, place_name(g, w)); break;
-			case 'n': buf_printf(&b, "%d", w->n); break;
-			case 'u': buf_printf(&b, "%d", w->u); break;
-			case 'd': buf_printf(&b, "%d", w->d); break;
-			case 's': buf_puts(&b, demo_spots[w->s]); break;
-			default: buf_append(&b, s, 3); break;
-			}
-			s += 2;
-		} else {
-			buf_putc(&b, *s);
-		}
-	}
-	return buf_steal(&b);
+	return demo_expand(&g->c, &demo_tpls[w->tpl], &w->pl, text);
 }
 
 /* ---- planning ---- */

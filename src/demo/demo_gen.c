@@ -37,8 +37,7 @@ typedef struct plan {
 	char channel[16];
 	int64_t created;
 	int seq;               /* order of drawing, to sort ties */
-	int place, n, u, d, s; /* tokens; place indexes the areas or the roads */
-	int64_t area_id;
+	demo_place pl;         /* the place and numbers of its texts */
 	int fate, stage;
 	bool accept_first, misroute, extension, unhappy, leader_reopens;
 	const char *rating; /* the final rating, NULL when none is taken */
@@ -49,27 +48,26 @@ typedef struct plan {
 /* ---- texts ---- */
 
 /* The name of the matter's place: an area or a road. */
-static const char *place_name(demo_ctx *c, const plan *p)
+static const char *place_name(const demo_ctx *c, const demo_tpl *tp, const demo_place *pl)
 {
-	switch (p->tp->place) {
-	case 'r': return demo_roads[p->place].name;
+	switch (tp->place) {
+	case 'r': return demo_roads[pl->place].name;
 	case 'n': return "";
-	default: return c->area_name[p->place];
+	default: return c->area_name[pl->place];
 	}
 }
 
-/* A template text with its tokens filled in; caller frees. */
-static char *expand(demo_ctx *c, const plan *p, const char *text)
+char *demo_expand(const demo_ctx *c, const demo_tpl *tp, const demo_place *pl, const char *text)
 {
 	buf b = BUF_INIT;
 	for (const char *s = text; s && *s; s++) {
 		if (s[0] == '{' && s[1] && s[2] == '}') {
 			switch (s[1]) {
-			case 'p': buf_puts(&b, place_name(c, p)); break;
-			case 'n': buf_printf(&b, "%d", p->n); break;
-			case 'u': buf_printf(&b, "%d", p->u); break;
-			case 'd': buf_printf(&b, "%d", p->d); break;
-			case 's': buf_puts(&b, demo_spots[p->s]); break;
+			case 'p': buf_puts(&b, place_name(c, tp, pl)); break;
+			case 'n': buf_printf(&b, "%d", pl->n); break;
+			case 'u': buf_printf(&b, "%d", pl->u); break;
+			case 'd': buf_printf(&b, "%d", pl->d); break;
+			case 's': buf_puts(&b, demo_spots[pl->s]); break;
 			default: buf_append(&b, s, 3); break;
 			}
 			s += 2;
@@ -78,6 +76,19 @@ static char *expand(demo_ctx *c, const plan *p, const char *text)
 		}
 	}
 	return buf_steal(&b);
+}
+
+/* A template text of this plan with its tokens filled in; caller frees. */
+static char *expand(demo_ctx *c, const plan *p, const char *text)
+{
+	return demo_expand(c, p->tp, &p->pl, text);
+}
+
+const char *demo_address_pattern(const demo_tpl *tp)
+{
+	return tp->place == 'e' && strstr(tp->title, "{n}") ? "{p}{n}号楼"
+	       : tp->place == 'r' && strstr(tp->desc, "{s}") ? "{p}{s}附近"
+	       : tp->place == 'n' ? "" : "{p}";
 }
 
 /* ---- planning ---- */
@@ -132,29 +143,29 @@ static int64_t pick_created(demo_ctx *c, const char *channel)
 	return t;
 }
 
-/* The place and details of a new matter, by its template. */
-static void pick_place(demo_ctx *c, plan *p)
+void demo_pick_place(demo_ctx *c, const demo_tpl *tp, demo_place *out)
 {
-	char want = p->tp->place;
+	char want = tp->place;
 	const char *kind = want == 'e' ? "estate" : want == 'v' ? "village" : "community";
+	memset(out, 0, sizeof *out);
 	if (want == 'r') {
-		p->place = demo_range(c, 0, (int)demo_nroads - 1);
-		p->area_id = demo_area(c, demo_roads[p->place].area);
+		out->place = demo_range(c, 0, (int)demo_nroads - 1);
+		out->area_id = demo_area(c, demo_roads[out->place].area);
 	} else if (want != 'n') {
 		int idx[DEMO_MAX_AREAS], k = 0;
 		for (int i = 0; i < c->nareas; i++)
 			if (strcmp(c->area_kind[i], kind) == 0)
 				idx[k++] = i;
-		p->place = idx[demo_range(c, 0, k - 1)];
-		p->area_id = c->area_id[p->place];
+		out->place = idx[demo_range(c, 0, k - 1)];
+		out->area_id = c->area_id[out->place];
 	}
-	p->n = demo_range(c, 1, 24);
-	p->u = demo_range(c, 1, 4);
-	p->d = demo_range(c, 2, 9);
+	out->n = demo_range(c, 1, 24);
+	out->u = demo_range(c, 1, 4);
+	out->d = demo_range(c, 2, 9);
 	int spots = 0;
 	while (demo_spots[spots])
 		spots++;
-	p->s = demo_range(c, 0, spots - 1);
+	out->s = demo_range(c, 0, spots - 1);
 }
 
 static int pick_fate(demo_ctx *c, int age_days)
@@ -208,8 +219,7 @@ static void plan_fate(demo_ctx *c, plan *p, int age_days, size_t first)
 		p->fate = F_ACCEPTED;
 	if (p->fate == F_MERGED) { /* the same place and details as the first report */
 		const plan *q = c->walkers[p->merge_into].state;
-		p->place = q->place, p->n = q->n, p->u = q->u, p->d = q->d, p->s = q->s;
-		p->area_id = q->area_id;
+		p->pl = q->pl;
 	}
 	if (p->fate == F_RETURNED && !tp->wrong)
 		p->fate = F_ASSIGNED;
@@ -273,14 +283,11 @@ static int gen_submit(demo_ctx *c, demo_walker *w, plan *p)
 			snprintf(phone, sizeof phone, "%s0000%04d", demo_pick(c, demo_mobile),
 				 demo_range(c, 0, 9999));
 	}
-	const char *where = tp->place == 'e' && strstr(tp->title, "{n}") ? "{p}{n}号楼"
-			    : tp->place == 'r' && strstr(tp->desc, "{s}") ? "{p}{s}附近"
-			    : tp->place == 'n' ? "" : "{p}";
 	char *title = expand(c, p, tp->title), *desc = expand(c, p, tp->desc),
-	     *address = expand(c, p, where);
+	     *address = expand(c, p, demo_address_pattern(tp));
 	submission s = {
 		.kind = tp->kind, .subkind = tp->subkind, .category_id = demo_category(c, tp->category),
-		.area_id = p->area_id, .title = title, .description = desc, .address = address,
+		.area_id = p->pl.area_id, .title = title, .description = desc, .address = address,
 		.channel = p->channel, .submitter_name = name, .submitter_phone = phone,
 		.submitter_kind = tp->flags & TPL_ENTERPRISE ? "enterprise" : "resident",
 		.is_public = !(tp->flags & TPL_PRIVATE) && strcmp(tp->kind, "petition") != 0,
@@ -527,7 +534,7 @@ void demo_gen_load(demo_ctx *c, int n)
 	for (int i = 0; i < n; i++) {
 		plan *p = xmalloc(sizeof *p);
 		*p = plans[i];
-		pick_place(c, p);
+		demo_pick_place(c, p->tp, &p->pl);
 		plan_fate(c, p, (int)((c->now - p->created) / 86400), first);
 		demo_walker *w = demo_walker_add(c);
 		w->spec = p->tp;

@@ -147,6 +147,21 @@ extern const char *const demo_spots[], *const demo_surnames[], *const demo_title
  * except the last; use "" for "no note"). */
 const char *demo_pick(demo_ctx *c, const char *const *pool);
 
+/* Where a generated matter is and the numbers in its text: the values of a
+ * template's {p} {n} {u} {d} {s}. place indexes the areas, or the roads for
+ * a template placed on a road. */
+typedef struct demo_place {
+	int place, n, u, d, s;
+	int64_t area_id; /* 0 for a template without a place */
+} demo_place;
+/* Draw the place and numbers of a new matter of template tp (demo_gen.c). */
+void demo_pick_place(demo_ctx *c, const demo_tpl *tp, demo_place *out);
+/* A template text with its tokens filled in; caller frees. */
+char *demo_expand(const demo_ctx *c, const demo_tpl *tp, const demo_place *pl, const char *text);
+/* The address pattern of a matter of template tp: "{p}{n}号楼", "{p}{s}附近",
+ * "{p}" or "" — expand it with demo_expand. */
+const char *demo_address_pattern(const demo_tpl *tp);
+
 /* --- the two loaders ------------------------------------------------------- */
 /* Add the walkers of the matters named in the seed reports. */
 void demo_seed_load(demo_ctx *c);
