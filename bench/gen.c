@@ -231,16 +231,8 @@ static int submit(gen *g, gen_walk *w)
 	actor app = {.role = ROLE_APP};
 	snprintf(app.login, sizeof app.login, "wechat");
 	snprintf(app.name, sizeof app.name, "开发区微信公众号");
-	char name[32] = "", phone[16] = "";
-	if (strcmp(tp->kind, "inspection") != 0) {
-		const char *surname = demo_pick(c, demo_surnames);
-		snprintf(name, sizeof name, "%s%s", surname,
-			 tp->flags & TPL_ENTERPRISE ? "经理" : demo_pick(c, demo_titles));
-		/* Why the 0000 block: realistic shape, but not someone's number. */
-		if (strcmp(w->channel, "box") != 0 || demo_chance(c, 60))
-			snprintf(phone, sizeof phone, "%s0000%04d", demo_pick(c, demo_mobile),
-				 demo_range(c, 0, 9999));
-	}
+	char name[32], phone[16];
+	demo_pick_submitter(c, tp, w->channel, name, phone);
 	char *title = gen_fill(g, w, tp->title), *desc = gen_fill(g, w, tp->desc),
 	     *address = gen_fill(g, w, demo_address_pattern(tp));
 	int rc = insert_matter(g, w, submitter(g, w, &app), title, desc, address, name, phone);

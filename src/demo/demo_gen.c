@@ -84,6 +84,20 @@ static char *expand(demo_ctx *c, const plan *p, const char *text)
 	return demo_expand(c, p->tp, &p->pl, text);
 }
 
+void demo_pick_submitter(demo_ctx *c, const demo_tpl *tp, const char *channel, char name[32],
+			 char phone[16])
+{
+	name[0] = phone[0] = '\0';
+	if (strcmp(tp->kind, "inspection") == 0)
+		return;
+	const char *surname = demo_pick(c, demo_surnames);
+	snprintf(name, 32, "%s%s", surname,
+		 tp->flags & TPL_ENTERPRISE ? "经理" : demo_pick(c, demo_titles));
+	/* Why the 0000 block: realistic shape, but not someone's number. */
+	if (strcmp(channel, "box") != 0 || demo_chance(c, 60))
+		snprintf(phone, 16, "%s0000%04d", demo_pick(c, demo_mobile), demo_range(c, 0, 9999));
+}
+
 const char *demo_address_pattern(const demo_tpl *tp)
 {
 	return tp->place == 'e' && strstr(tp->title, "{n}") ? "{p}{n}号楼"
@@ -273,16 +287,8 @@ static int gen_submit(demo_ctx *c, demo_walker *w, plan *p)
 		who = &app;
 	else if (!strcmp(p->channel, "inspection"))
 		who = &c->leader;
-	char name[32] = "", phone[16] = "";
-	if (strcmp(tp->kind, "inspection") != 0) {
-		const char *surname = demo_pick(c, demo_surnames);
-		snprintf(name, sizeof name, "%s%s", surname,
-			 tp->flags & TPL_ENTERPRISE ? "经理" : demo_pick(c, demo_titles));
-		/* Why the 0000 block: realistic shape, but not someone's number. */
-		if (strcmp(p->channel, "box") != 0 || demo_chance(c, 60))
-			snprintf(phone, sizeof phone, "%s0000%04d", demo_pick(c, demo_mobile),
-				 demo_range(c, 0, 9999));
-	}
+	char name[32], phone[16];
+	demo_pick_submitter(c, tp, p->channel, name, phone);
 	char *title = expand(c, p, tp->title), *desc = expand(c, p, tp->desc),
 	     *address = expand(c, p, demo_address_pattern(tp));
 	submission s = {

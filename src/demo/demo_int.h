@@ -158,6 +158,11 @@ typedef struct demo_place {
 void demo_pick_place(demo_ctx *c, const demo_tpl *tp, demo_place *out);
 /* A template text with its tokens filled in; caller frees. */
 char *demo_expand(const demo_ctx *c, const demo_tpl *tp, const demo_place *pl, const char *text);
+/* The submitter of a new matter of template tp handed in through channel:
+ * a name and (not always for the paper box) a phone in the never-issued
+ * 0000 block; both empty for an inspection. */
+void demo_pick_submitter(demo_ctx *c, const demo_tpl *tp, const char *channel, char name[32],
+			 char phone[16]);
 /* The address pattern of a matter of template tp: "{p}{n}号楼", "{p}{s}附近",
  * "{p}" or "" — expand it with demo_expand. */
 const char *demo_address_pattern(const demo_tpl *tp);
