@@ -243,6 +243,9 @@ static int build_request(http_server *s, struct conn *st, struct MHD_Connection 
 	rq->db = thread_db(s);
 	if (!rq->db)
 		return 503;
+	/* Why: a storage failure that an earlier request on this thread
+	 * survived must not turn this request's own 500 into a 503. */
+	(void)db_storage_unavailable(rq->db);
 	if (session_load(rq) < 0)
 		return 500;
 	return 0;
