@@ -18,6 +18,7 @@
 #include "base/utf8.h"
 #include "base/util.h"
 #include "ledger/ledger.h"
+#include "ledger/search.h"
 
 #define PAGE_SIZE_DEFAULT 50
 #define Q_MAX_CHARS 100
@@ -115,6 +116,30 @@ static bool read_filter(const request *rq, response *rs, const v1_catalog *c, ma
 	return true;
 }
 
+/* A search snippet as {"text": "...", "hits": [[start, end], ...]}: the
+ * passage without markers and each hit as code-point offsets into it. */
+static json_t *snippet_json(const char *snippet)
+{
+	buf text = BUF_INIT;
+	json_t *hits = json_array();
+	json_int_t chars = 0, start = -1;
+	for (const char *p = snippet; *p; p++) {
+		if (*p == SEARCH_MARK_OPEN[0]) {
+			start = chars;
+		} else if (*p == SEARCH_MARK_CLOSE[0]) {
+			if (start >= 0)
+				json_array_append_new(hits, json_pack("[I, I]", start, chars));
+			start = -1;
+		} else {
+			buf_putc(&text, *p);
+			chars += ((unsigned char)*p & 0xC0) != 0x80;
+		}
+	}
+	json_t *j = json_pack("{s:s, s:o}", "text", buf_str(&text), "hits", hits);
+	buf_free(&text);
+	return j;
+}
+
 /* The page of matters as {"items": [...], "total": N}; NULL on failure. */
 static json_t *list_json(v1_catalog *c, const actor *who, const matter_list *l)
 {
@@ -125,6 +150,8 @@ static json_t *list_json(v1_catalog *c, const actor *who, const matter_list *l)
 			json_decref(items);
 			return NULL;
 		}
+		if (l->items[i].snippet)
+			json_object_set_new(m, "snippet", snippet_json(l->items[i].snippet));
 		json_array_append_new(items, m);
 	}
 	return json_pack("{s:o, s:I}", "items", items, "total", (json_int_t)l->total);

@@ -14,47 +14,83 @@ static bool is_cont(unsigned char c)
 	return (c & 0xC0) == 0x80;
 }
 
-bool utf8_valid(const char *s, size_t n)
+size_t utf8_decode(const char *s, size_t n, uint32_t *cp)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	*cp = UTF8_BAD;
+	if (n == 0)
+		return 0;
+	unsigned char c = p[0];
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	size_t len;
+	unsigned char lo = 0x80, hi = 0xBF; /* allowed range of byte 2 */
+	if (c >= 0xC2 && c <= 0xDF) {
+		len = 2;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		len = 3;
+		if (c == 0xE0)
+			lo = 0xA0; /* overlong below U+0800 */
+		else if (c == 0xED)
+			hi = 0x9F; /* surrogates U+D800..U+DFFF */
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		len = 4;
+		if (c == 0xF0)
+			lo = 0x90; /* overlong below U+10000 */
+		else if (c == 0xF4)
+			hi = 0x8F; /* above U+10FFFF */
+	} else {
+		return 1; /* stray continuation, C0/C1 overlong, F5..FF */
+	}
+	if (n < len || p[1] < lo || p[1] > hi)
+		return 1;
+	uint32_t v = c & (0xFF >> (len + 1));
+	for (size_t k = 1; k < len; k++) {
+		if (!is_cont(p[k]))
+			return 1;
+		v = (v << 6) | (p[k] & 0x3F);
+	}
+	*cp = v;
+	return len;
+}
+
+size_t utf8_encode(uint32_t cp, char out[4])
+{
+	unsigned char *o = (unsigned char *)out;
+	if (cp < 0x80) {
+		o[0] = (unsigned char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (unsigned char)(0xC0 | (cp >> 6));
+		o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		o[0] = (unsigned char)(0xE0 | (cp >> 12));
+		o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+		o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	o[0] = (unsigned char)(0xF0 | (cp >> 18));
+	o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+	o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+	o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+bool utf8_valid(const char *s, size_t n)
+{
 	size_t i = 0;
 	while (i < n) {
-		unsigned char c = p[i];
-		if (c < 0x80) {
-			/* Why: a NUL inside text would cut it short in every C
-			 * string function downstream, hiding what follows. */
-			if (c == 0)
-				return false;
-			i++;
-			continue;
-		}
-		size_t len;
-		unsigned char lo = 0x80, hi = 0xBF; /* allowed range of byte 2 */
-		if (c >= 0xC2 && c <= 0xDF) {
-			len = 2;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			len = 3;
-			if (c == 0xE0)
-				lo = 0xA0; /* overlong below U+0800 */
-			else if (c == 0xED)
-				hi = 0x9F; /* surrogates U+D800..U+DFFF */
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			len = 4;
-			if (c == 0xF0)
-				lo = 0x90; /* overlong below U+10000 */
-			else if (c == 0xF4)
-				hi = 0x8F; /* above U+10FFFF */
-		} else {
-			return false; /* stray continuation, C0/C1 overlong, F5..FF */
-		}
-		if (n - i < len)
+		uint32_t cp;
+		i += utf8_decode(s + i, n - i, &cp);
+		/* Why: a NUL inside text would cut it short in every C string
+		 * function downstream, hiding what follows. */
+		if (cp == UTF8_BAD || cp == 0)
 			return false;
-		if (p[i + 1] < lo || p[i + 1] > hi)
-			return false;
-		for (size_t k = 2; k < len; k++)
-			if (!is_cont(p[i + k]))
-				return false;
-		i += len;
 	}
 	return true;
 }

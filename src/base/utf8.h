@@ -12,11 +12,24 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* True when the n bytes at s are well-formed UTF-8 (RFC 3629): no overlong
  * forms, no surrogates (U+D800..U+DFFF), nothing above U+10FFFF, no
  * truncated sequence and no NUL byte. An empty string is valid. */
 bool utf8_valid(const char *s, size_t n);
+
+/* A code point that never comes out of valid text: what utf8_decode()
+ * gives for an ill-formed sequence. (U+FFFD itself decodes as U+FFFD.) */
+#define UTF8_BAD 0xFFFFFFFFu
+
+/* Decode the code point at s (n bytes available) into *cp and return its
+ * length in bytes. An ill-formed or truncated sequence gives *cp = UTF8_BAD
+ * and length 1, so a loop always advances; n == 0 gives 0. */
+size_t utf8_decode(const char *s, size_t n, uint32_t *cp);
+
+/* Write cp (at most U+10FFFF, not a surrogate) as UTF-8; return its length. */
+size_t utf8_encode(uint32_t cp, char out[4]);
 
 /* Number of code points in the n bytes at s. Meant for valid text; on
  * invalid input every byte that is not a continuation byte counts as one. */

@@ -7,6 +7,7 @@
 #include "ledger/action_apply.h"
 #include "ledger/calendar.h"
 #include "ledger/ledger.h"
+#include "ledger/search.h"
 #include "base/buf.h"
 #include "base/utf8.h"
 #include "base/util.h"
@@ -60,7 +61,9 @@ int event_append(db *d, int64_t matter_id, const actor *who, const char *action,
 			" to_status, note, public, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			"iizttttt" "it", matter_id, now, who ? who->user_id : 0, label, action, from, to,
 			note ? note : "", (int64_t)(is_public ? 1 : 0), data_json ? data_json : "{}");
-	return r == DB_DONE ? LEDGER_OK : LEDGER_ERROR;
+	/* Why here: every change to a matter's texts (result, notes, ...)
+	 * comes with its event, after the columns are written. */
+	return r == DB_DONE ? search_reindex(d, matter_id) : LEDGER_ERROR;
 }
 
 static int invalid(char **msg, const char *text)

@@ -12,6 +12,7 @@
 #include "ledger/ledger.h"
 #include "ledger/matter_row.h"
 #include "ledger/ratelimit.h"
+#include "ledger/search.h"
 #include "base/buf.h"
 #include "base/token.h"
 #include "base/utf8.h"
@@ -31,11 +32,14 @@
 	" m.reason, m.rating, m.rating_note, m.merged_into, mm.number, m.extensions,"         \
 	" m.extension_request, m.version, m.created_at, m.updated_at, m.responded_at,"        \
 	" m.resolved_at, m.closed_at, m.submitter_id_number, m.submitter_contact, m.attributes," \
-	" m.media_url"
+	" m.media_url, m.suggested_department_id, sd.name, m.suggested_category_id, sc.name,"  \
+	" m.suggestion_confidence, m.suggestion_source"
 #define MATTER_FROM                                                                           \
 	" FROM matters m LEFT JOIN categories c ON c.id = m.category_id"                      \
 	" LEFT JOIN areas a ON a.id = m.area_id LEFT JOIN departments dp ON dp.id = m.department_id" \
-	" LEFT JOIN users u ON u.id = m.assignee_id LEFT JOIN matters mm ON mm.id = m.merged_into"
+	" LEFT JOIN users u ON u.id = m.assignee_id LEFT JOIN matters mm ON mm.id = m.merged_into" \
+	" LEFT JOIN departments sd ON sd.id = m.suggested_department_id"                      \
+	" LEFT JOIN categories sc ON sc.id = m.suggested_category_id"
 
 const char matter_select_sql[] = "SELECT " MATTER_COLUMNS MATTER_FROM;
 
@@ -99,6 +103,12 @@ void matter_row_read(db_stmt *q, const actor *who, const char *today, matter *m)
 	m->submitter_contact = personal_dup(q, c++, personal);
 	m->attributes = db_text_dup(q, c++);
 	m->media_url = db_text_dup(q, c++);
+	m->suggested_department_id = db_int(q, c++);
+	m->suggested_department_name = db_text_dup(q, c++);
+	m->suggested_category_id = db_int(q, c++);
+	m->suggested_category_name = db_text_dup(q, c++);
+	m->suggestion_confidence = db_double(q, c++);
+	m->suggestion_source = db_text_dup(q, c++);
 	m->overdue = status_is_open(m->status) && m->deadline && today &&
 		     strcmp(m->deadline, today) < 0;
 }
@@ -111,7 +121,9 @@ void matter_clear(matter *m)
 			   &m->department_name, &m->assignee_name, &m->deadline, &m->respond_by,
 			   &m->result, &m->reason, &m->rating, &m->rating_note,
 			   &m->merged_into_number, &m->extension_request, &m->submitter_id_number,
-			   &m->submitter_contact, &m->attributes, &m->media_url};
+			   &m->submitter_contact, &m->attributes, &m->media_url,
+			   &m->suggested_department_name, &m->suggested_category_name,
+			   &m->suggestion_source, &m->snippet};
 	for (size_t i = 0; i < ARRAY_LEN(fields); i++)
 		free(*fields[i]);
 	memset(m, 0, sizeof *m);
@@ -354,6 +366,8 @@ static int submit_tx(db *d, void *vctx)
 	if (db_exec(d, "INSERT INTO events(matter_id, at, actor_id, actor_label, action, from_status,"
 		       " to_status, note, public) VALUES (?, ?, ?, ?, 'submit', NULL, 'submitted', ?, 1)",
 		    "iiztt", id, x->now, x->who ? x->who->user_id : 0, label, note) != DB_DONE)
+		return LEDGER_ERROR;
+	if (search_reindex(d, id) != LEDGER_OK)
 		return LEDGER_ERROR;
 	if (s->photo && s->photo_len &&
 	    db_exec(d, "INSERT INTO attachments(matter_id, filename, content_type, size, data, public,"

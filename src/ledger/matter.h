@@ -80,6 +80,15 @@ typedef struct matter {
 	int64_t version;
 	int64_t created_at, updated_at, responded_at, resolved_at, closed_at;
 	bool overdue; /* open and past its deadline (computed on load) */
+	/* Routing suggestion (ledger/routing.h): 0/NULL when there is none. */
+	int64_t suggested_department_id, suggested_category_id;
+	char *suggested_department_name, *suggested_category_name;
+	double suggestion_confidence; /* 0..1 */
+	char *suggestion_source;      /* "model", "keywords" or "" */
+	/* Only from a search (matter_filter.q): where the words were found,
+	 * with each hit between SEARCH_MARK_OPEN and SEARCH_MARK_CLOSE
+	 * (ledger/search.h); NULL otherwise. */
+	char *snippet;
 } matter;
 
 void matter_clear(matter *m);

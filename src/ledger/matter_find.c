@@ -9,11 +9,13 @@
 #include "ledger/calendar.h"
 #include "ledger/ledger.h"
 #include "ledger/matter_row.h"
+#include "ledger/search.h"
 #include "base/buf.h"
 #include "base/util.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 
 matter_filter matter_filter_any(void)
@@ -71,7 +73,7 @@ static const char open_statuses[] =
 static const char closed_statuses[] =
 	"m.status IN ('resolved', 'closed', 'rejected', 'merged')";
 
-static void build_where(const matter_filter *f, const char *today, where *w, char *like)
+static void build_where(const matter_filter *f, const char *today, where *w)
 {
 	if (f->public_only)
 		cond(w, "m.public = 1 AND m.status <> 'merged'");
@@ -115,26 +117,22 @@ static void build_where(const matter_filter *f, const char *today, where *w, cha
 		cond(w, "m.created_at >= ?"), arg_i(w, calendar_day_start(f->from));
 	if (!str_empty(f->to))
 		cond(w, "m.created_at < ?"), arg_i(w, calendar_day_start(f->to) + 86400);
-	if (like) {
-		cond(w, "(m.number = ? OR m.title LIKE ? ESCAPE '\\' OR m.description LIKE ? ESCAPE '\\')");
-		arg_t(w, f->q);
-		arg_t(w, like);
-		arg_t(w, like);
-	}
 }
 
-/* "%text%" with LIKE's wildcards escaped. Caller frees. */
-static char *like_pattern(const char *q)
+/* The newest SEARCH_CANDIDATES matches of the index that pass the filters,
+ * each with its bm25 score (columns weighted: the title counts most), then
+ * ordered by that score times a recency factor that halves the weight of a
+ * match a month old. */
+static char *search_sql(const char *from_where, int limit, int offset)
 {
-	buf b = BUF_INIT;
-	buf_putc(&b, '%');
-	for (; *q; q++) {
-		if (*q == '%' || *q == '_' || *q == '\\')
-			buf_putc(&b, '\\');
-		buf_putc(&b, *q);
-	}
-	buf_putc(&b, '%');
-	return buf_steal(&b);
+	return str_printf(
+		"WITH hits(id, score) AS (SELECT matter_search.rowid,"
+		" bm25(matter_search, 5.0, 10.0, 3.0, 2.0, 4.0, 3.0, 1.0)%s"
+		" ORDER BY matter_search.rowid DESC LIMIT %d)"
+		" %s JOIN hits h ON h.id = m.id"
+		" ORDER BY h.score * (1.0 + 2592000.0 / (2592000.0 + max(0, ? - m.created_at))),"
+		" m.id DESC LIMIT %d OFFSET %d",
+		from_where, SEARCH_CANDIDATES, matter_select_sql, limit, offset);
 }
 
 int matter_find(db *d, const actor *who, const matter_filter *f, const char *today,
@@ -144,47 +142,65 @@ int matter_find(db *d, const actor *who, const matter_filter *f, const char *tod
 	if ((!str_empty(f->from) && !calendar_date_valid(f->from)) ||
 	    (!str_empty(f->to) && !calendar_date_valid(f->to)))
 		return LEDGER_INVALID;
+	char *match = str_empty(f->q) ? NULL : search_match(f->q, f->public_only);
+	if (!str_empty(f->q) && !match)
+		return LEDGER_OK; /* nothing searchable: no match */
 	where w = {BUF_INIT, NULL, 0, 0};
-	char *like = str_empty(f->q) ? NULL : like_pattern(f->q);
-	build_where(f, today, &w, like);
+	if (match)
+		cond(&w, "matter_search MATCH ?"), arg_t(&w, match);
+	build_where(f, today, &w);
+	char *from_where = str_printf("%s%s",
+				      match ? " FROM matter_search JOIN matters m"
+					      " ON m.id = matter_search.rowid"
+					    : " FROM matters m",
+				      buf_str(&w.sql));
+	/* A search ranks only its candidates, so a page may say "more" there. */
+	int64_t cap = f->count_cap;
+	if (match && cap > SEARCH_CANDIDATES)
+		cap = SEARCH_CANDIDATES;
 	int rc = LEDGER_ERROR;
 	char *count_sql =
-		f->count_cap > 0
-			? str_printf("SELECT count(*) FROM (SELECT 1 FROM matters m%s LIMIT %lld)",
-				     buf_str(&w.sql), (long long)f->count_cap + 1)
-			: str_printf("SELECT count(*) FROM matters m%s", buf_str(&w.sql));
+		cap > 0 ? str_printf("SELECT count(*) FROM (SELECT 1%s LIMIT %lld)", from_where,
+				     (long long)cap + 1)
+			: str_printf("SELECT count(*)%s", from_where);
 	db_stmt *q = db_query_args(d, count_sql, w.args, w.n);
 	if (db_step(q) == DB_ROW)
 		out->total = db_int(q, 0);
 	db_done(q);
-	if (f->count_cap > 0 && out->total > f->count_cap) {
-		out->total = f->count_cap;
+	if (cap > 0 && out->total > cap) {
+		out->total = cap;
 		out->more = true;
 	}
 	int limit = f->limit <= 0 ? 50 : f->limit > MATTER_FIND_MAX ? MATTER_FIND_MAX : f->limit;
 	int offset = f->offset < 0 ? 0 : f->offset;
 	const char *order = f->overdue_only ? " ORDER BY m.deadline, m.id"
 					 : " ORDER BY m.created_at DESC, m.id DESC";
-	char *sql = str_printf("%s%s%s LIMIT %d OFFSET %d", matter_select_sql, buf_str(&w.sql),
-			       order, limit, offset);
+	if (match)
+		arg_i(&w, (int64_t)time(NULL)); /* the recency factor's "now" */
+	char *sql = match ? search_sql(from_where, limit, offset)
+			  : str_printf("%s%s%s LIMIT %d OFFSET %d", matter_select_sql,
+				       buf_str(&w.sql), order, limit, offset);
 	q = db_query_args(d, sql, w.args, w.n);
 	if (!q)
 		goto done;
-	size_t cap = 0;
+	size_t n = 0;
 	int r;
 	while ((r = db_step(q)) == DB_ROW) {
-		if (out->n == cap) {
-			cap = cap ? cap * 2 : 16;
-			out->items = xrealloc(out->items, cap * sizeof *out->items);
+		if (out->n == n) {
+			n = n ? n * 2 : 16;
+			out->items = xrealloc(out->items, n * sizeof *out->items);
 		}
 		matter_row_read(q, who, today, &out->items[out->n++]);
 	}
 	db_done(q);
 	rc = r == DB_DONE ? LEDGER_OK : LEDGER_ERROR;
+	if (rc == LEDGER_OK && match)
+		rc = search_snippets(d, match, f->public_only, out->items, out->n);
 done:
 	free(sql);
 	free(count_sql);
-	free(like);
+	free(from_where);
+	free(match);
 	free(w.args);
 	buf_free(&w.sql);
 	if (rc != LEDGER_OK)

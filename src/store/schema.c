@@ -229,10 +229,68 @@ static const char v4[] =
 	"CREATE INDEX matters_department_created ON matters(department_id, created_at);"
 	"CREATE INDEX matters_status_created ON matters(status, created_at);";
 
+static const char v5[] =
+	/* Full-text search over the matter's texts, one row per matter
+	 * (rowid = matters.id), kept by ledger/search.c in the transaction of
+	 * every event. The tokenizer is taizhang's own (text/tokenize.h:
+	 * folded CJK bigrams and words, registered by the store on every
+	 * connection). Columns the public board may search come first;
+	 * description, address and internal notes are staff-only. */
+	"CREATE VIRTUAL TABLE matter_search USING fts5("
+	"  number, title, result, public_notes,"
+	"  description, address, internal_notes,"
+	"  tokenize = 'taizhang');"
+	"INSERT INTO matter_search(rowid, number, title, result, public_notes, description,"
+	"  address, internal_notes)"
+	"  SELECT m.id, m.number, m.title, m.result,"
+	"    (SELECT coalesce(group_concat(note, ' '), '') FROM events e"
+	"      WHERE e.matter_id = m.id AND e.public = 1 AND e.note <> '' AND e.action <> 'submit'),"
+	"    m.description, m.address,"
+	"    (SELECT coalesce(group_concat(note, ' '), '') FROM events e"
+	"      WHERE e.matter_id = m.id AND e.public = 0 AND e.note <> '' AND e.action <> 'submit')"
+	"  FROM matters m;";
+
+static const char v6[] =
+	/* Routing suggestions (ledger/routing.c): the department and category
+	 * a linear model over the text (or, without one, the categories'
+	 * keywords) proposes for a matter, with its confidence 0..1 and where
+	 * it came from ('model' or 'keywords'); the clerk accepts or ignores. */
+	"ALTER TABLE matters ADD COLUMN suggested_department_id INTEGER REFERENCES departments(id);"
+	"ALTER TABLE matters ADD COLUMN suggested_category_id INTEGER REFERENCES categories(id);"
+	"ALTER TABLE matters ADD COLUMN suggestion_confidence REAL;"
+	"ALTER TABLE matters ADD COLUMN suggestion_source TEXT NOT NULL DEFAULT '';"
+	/* Trained models, newest last: what they predict, when and on how many
+	 * matters they were trained, their accuracy on held-out matters, and
+	 * the weights (routing.c's serialised form). */
+	"CREATE TABLE routing_models ("
+	"  id INTEGER PRIMARY KEY,"
+	"  target TEXT NOT NULL CHECK (target IN ('department','category')),"
+	"  trained_at INTEGER NOT NULL,"
+	"  examples INTEGER NOT NULL,"
+	"  holdout INTEGER NOT NULL,"
+	"  accuracy REAL,"
+	"  weights BLOB NOT NULL);";
+
+static const char v7[] =
+	/* Duplicate detection (ledger/similar.c): a MinHash signature of each
+	 * matter's folded text, and its locality-sensitive band keys, so that
+	 * the matters sharing a band with a new one are found by index. */
+	"CREATE TABLE matter_signatures ("
+	"  matter_id INTEGER PRIMARY KEY REFERENCES matters(id),"
+	"  signature BLOB NOT NULL);"
+	"CREATE TABLE matter_bands ("
+	"  band_key INTEGER NOT NULL,"
+	"  matter_id INTEGER NOT NULL REFERENCES matters(id),"
+	"  PRIMARY KEY (band_key, matter_id)) WITHOUT ROWID;";
+
+
 const migration schema_migrations[] = {
 	{1, "ledger core", v1},
 	{2, "Open311 services, private contact fields, request tokens", v2},
 	{3, "rate limits", v3},
 	{4, "list indexes, newest first", v4},
+	{5, "full-text search", v5},
+	{6, "routing suggestions", v6},
+	{7, "duplicate signatures", v7},
 };
 const int schema_nmigrations = sizeof schema_migrations / sizeof schema_migrations[0];

@@ -10,6 +10,7 @@
 #include "store/db.h"
 #include "store/group.h"
 #include "store/schema.h"
+#include "store/sqlite_int.h"
 #include "base/buf.h"
 #include "base/util.h"
 
@@ -84,6 +85,11 @@ db *db_open(const char *url, char **err)
 	if (sqlite3_exec(c, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
 		*err = str_printf("cannot configure database: %s", msg ? msg : "?");
 		sqlite3_free(msg);
+		sqlite3_close(c);
+		return NULL;
+	}
+	if (sqlite_register_tokenizer(c) != SQLITE_OK) {
+		*err = xstrdup("cannot register the full-text tokenizer (SQLite without FTS5?)");
 		sqlite3_close(c);
 		return NULL;
 	}
@@ -684,6 +690,7 @@ static int write_copy(sqlite3 *src, const char *tmp, char **err)
 		goto done;
 	}
 	sqlite3_busy_timeout(c, BUSY_TIMEOUT_MS);
+	sqlite_register_tokenizer(c);
 	if (copy_db(c, src, err) < 0)
 		goto done;
 	if (sqlite3_exec(c, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) != SQLITE_OK) {
@@ -746,6 +753,7 @@ static int replace_ledger(const char *path, sqlite3 *from, char **err)
 		goto done;
 	}
 	sqlite3_busy_timeout(c, BUSY_TIMEOUT_MS);
+	sqlite_register_tokenizer(c);
 	if (copy_db(c, from, err) < 0 || check_conn(c, err) < 0)
 		goto done;
 	rc = 0;
@@ -778,6 +786,7 @@ int db_restore(const char *url, const char *from_path, bool force, char **err)
 		goto done;
 	}
 	sqlite3_busy_timeout(from, BUSY_TIMEOUT_MS);
+	sqlite_register_tokenizer(from);
 	if (check_ledger(from, from_path, err) < 0)
 		goto done;
 	char *why = NULL;

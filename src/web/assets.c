@@ -44,6 +44,8 @@ static const char style_css[] =
 	"img { max-width: 100%; height: auto; }\n"
 	".wrap { max-width: 1120px; margin: 0 auto; padding: 0 16px; }\n"
 	".muted, small { color: var(--muted); }\n"
+	"small.snippet { display: block; margin-top: 2px; line-height: 1.5; }\n"
+	"mark { background: #fff0a8; color: inherit; padding: 0 1px; border-radius: 2px; }\n"
 	".skip { position: absolute; left: -9999px; }\n"
 	".skip:focus { left: 8px; top: 8px; z-index: 9; background: #fff; padding: 8px 12px; }\n"
 	"\n"

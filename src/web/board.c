@@ -68,6 +68,7 @@ static const char *read_filter(request *rq, matter_filter *f)
 	else if (!str_empty(status) && (f->status = status_from_name(status)) < 0)
 		return "状态不正确";
 	f->overdue_only = !str_empty(rq_param(rq, "overdue"));
+	f->q = str_empty(rq_param(rq, "q")) ? NULL : rq_param(rq, "q");
 	int64_t off = 0;
 	if (!str_empty(offset) && (!str_to_i64(offset, &off) || off < 0 || off > OFFSET_MAX))
 		return "页码不正确";
@@ -94,7 +95,11 @@ static void filter_kind_status(buf *b, const matter_filter *f, const char *statu
 /* The filter form (GET, so a filtered board can be bookmarked). */
 static void filter_form(request *rq, buf *b, const matter_filter *f, const board_lists *l)
 {
-	buf_puts(b, "<form class=\"filters\" method=\"get\" action=\"/board\" aria-label=\"筛选\">");
+	buf_printf(b, "<form class=\"filters\" method=\"get\" action=\"/board\" aria-label=\"筛选\">"
+		      "<div class=\"field\"><label for=\"f-q\">搜索</label>"
+		      "<input type=\"search\" id=\"f-q\" name=\"q\" value=\"%h\" maxlength=\"100\" "
+		      "placeholder=\"如：井盖、路灯、垃圾清运\"></div>",
+		   f->q);
 	filter_kind_status(b, f, rq_param(rq, "status"));
 	buf_puts(b, "<div class=\"field\"><label for=\"f-category\">分类</label><select id=\"f-category\" name=\"category\">");
 	form_category_options(b, l->cats, l->ncats, f->category_id, "全部");
@@ -116,11 +121,14 @@ static void board_row(buf *b, const matter *m)
 {
 	buf_printf(b,
 		   "<tr%s><td class=\"mono\" data-label=\"编号\"><a href=\"/t/%u\">%h</a></td>"
-		   "<td class=\"title\"><a href=\"/t/%u\">%h</a></td>"
-		   "<td data-label=\"分类\">%h</td><td data-label=\"片区\">%h</td>"
-		   "<td data-label=\"责任单位\">%h</td><td data-label=\"状态\">",
+		   "<td class=\"title\"><a href=\"/t/%u\">%h</a>",
 		   m->status == ST_CLOSED ? " class=\"closed\"" : "", m->number, m->number, m->number,
-		   m->title, str_empty(m->category_name) ? "—" : m->category_name,
+		   m->title);
+	html_snippet(b, m->snippet);
+	buf_printf(b,
+		   "</td><td data-label=\"分类\">%h</td><td data-label=\"片区\">%h</td>"
+		   "<td data-label=\"责任单位\">%h</td><td data-label=\"状态\">",
+		   str_empty(m->category_name) ? "—" : m->category_name,
 		   str_empty(m->area_name) ? "—" : m->area_name,
 		   str_empty(m->department_name) ? "待派单" : m->department_name);
 	html_status(b, m->status);

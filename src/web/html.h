@@ -54,6 +54,10 @@ void html_pager(request *rq, buf *b, const matter_list *l, int offset, int limit
 /* "+" when a list has more rows than it counted (matter_list.more), else "". */
 const char *html_more(const matter_list *l);
 
+/* A search snippet (matter.snippet): the text escaped, each hit in <mark>,
+ * in <small class="snippet">; nothing when snippet is NULL. */
+void html_snippet(buf *b, const char *snippet);
+
 /* Today's date in Asia/Shanghai as YYYY-MM-DD for the request's time. */
 void web_today(const request *rq, char out[11]);
 

@@ -7,7 +7,9 @@
  * buf_printf, data always through %h (HTML) or %u (URLs).
  */
 #include "web/html.h"
+#include "ledger/search.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -278,6 +280,34 @@ static void pager_href(request *rq, buf *b, int off)
 }
 
 /* "共 N 条 · 第 p / P 页" and the previous/next links. */
+void html_snippet(buf *b, const char *snippet)
+{
+	if (!snippet)
+		return;
+	buf_puts(b, "<small class=\"snippet\">");
+	bool open = false;
+	const char *p = snippet;
+	while (*p) {
+		size_t run = strcspn(p, SEARCH_MARK_OPEN SEARCH_MARK_CLOSE);
+		char *text = xstrndup(p, run);
+		buf_html(b, text);
+		free(text);
+		p += run;
+		if (!*p)
+			break;
+		/* Why the checks: markers come in pairs from the index, but a
+		 * page must stay well-formed whatever the text holds. */
+		if (*p == SEARCH_MARK_OPEN[0] && !open)
+			buf_puts(b, "<mark>"), open = true;
+		else if (*p == SEARCH_MARK_CLOSE[0] && open)
+			buf_puts(b, "</mark>"), open = false;
+		p++;
+	}
+	if (open)
+		buf_puts(b, "</mark>");
+	buf_puts(b, "</small>");
+}
+
 const char *html_more(const matter_list *l)
 {
 	return l->more ? "+" : "";

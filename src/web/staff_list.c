@@ -29,8 +29,10 @@ static void matter_row(buf *b, const matter *m, bool personal)
 {
 	buf_printf(b, "<tr><td class=\"mono\"><a href=\"/staff/m/%u\">%h</a></td>", m->number,
 		   m->number);
-	buf_printf(b, "<td class=\"title\"><a href=\"/staff/m/%u\">%h</a>%s</td>", m->number,
+	buf_printf(b, "<td class=\"title\"><a href=\"/staff/m/%u\">%h</a>%s", m->number,
 		   m->title, m->is_public ? "" : " <small>（不公开）</small>");
+	html_snippet(b, m->snippet);
+	buf_puts(b, "</td>");
 	buf_printf(b, "<td>%h", kind_label(m->kind));
 	if (!str_empty(m->subkind))
 		buf_printf(b, "·%h", m->subkind);
@@ -121,27 +123,37 @@ static void list_page(request *rq, response *rs, const char *title, const char *
 	matter_list_free(&l);
 }
 
-/* A GET filter form with only the department select (queue, overdue). */
-static void department_filter(request *rq, buf *out, const char *action, int64_t selected)
+/* A search box: <div class=field> with input name=q, the value kept. */
+static void search_field(buf *b, const char *q, const char *placeholder)
+{
+	buf_printf(b, "<div class=\"field\"><label for=\"f-q\">关键词</label>"
+		      "<input type=\"search\" id=\"f-q\" name=\"q\" value=\"%h\" maxlength=\"100\" "
+		      "placeholder=\"%h\"></div>",
+		   q, placeholder);
+}
+
+/* The GET filter form of the queue and overdue lists: words, and the
+ * department select for those who may choose one. */
+static void queue_filters(request *rq, buf *out, const char *action, const matter_filter *f)
 {
 	department *deps = NULL;
 	size_t nd = 0;
-	if (department_list(rq->db, false, &deps, &nd) != LEDGER_OK)
-		return;
-	buf_printf(out, "<form method=\"get\" action=\"%h\" class=\"filters\">"
-			"<div class=\"field\"><label for=\"f-dep\">责任单位</label>"
-			"<select id=\"f-dep\" name=\"department\">",
-		   action);
-	form_department_options(out, deps, nd, selected, "全部单位");
-	buf_puts(out, "</select></div><div class=\"form-actions\"><button type=\"submit\">筛选"
-		      "</button></div></form>\n");
-	department_list_free(deps, nd);
+	buf_printf(out, "<form method=\"get\" action=\"%h\" class=\"filters\">", action);
+	search_field(out, f->q, "编号、标题、内容或进展");
+	if (rq->who.role != ROLE_HANDLER && department_list(rq->db, false, &deps, &nd) == LEDGER_OK) {
+		buf_puts(out, "<div class=\"field\"><label for=\"f-dep\">责任单位</label>"
+			      "<select id=\"f-dep\" name=\"department\">");
+		form_department_options(out, deps, nd, f->department_id, "全部单位");
+		buf_puts(out, "</select></div>");
+		department_list_free(deps, nd);
+	}
+	buf_puts(out, "<div class=\"form-actions\"><button type=\"submit\">筛选</button></div></form>\n");
 }
 
 /* One section of the inbox: matters in `status`, with a link to the
  * whole list when there are more than fit. Returns false on a database
  * failure. */
-static bool inbox_section(request *rq, buf *b, int status, const char *heading,
+static bool inbox_section(request *rq, buf *b, int status, const char *q, const char *heading,
 			  const char *empty)
 {
 	char today[11];
@@ -150,6 +162,7 @@ static bool inbox_section(request *rq, buf *b, int status, const char *heading,
 
 	web_today(rq, today);
 	f.status = status;
+	f.q = q;
 	f.limit = INBOX_LIMIT;
 	if (matter_find(rq->db, &rq->who, &f, today, &l) != LEDGER_OK)
 		return false;
@@ -157,8 +170,8 @@ static bool inbox_section(request *rq, buf *b, int status, const char *heading,
 		   html_more(&l));
 	staff_matter_table(rq, b, &l, empty);
 	if (l.total > (int64_t)l.n)
-		buf_printf(b, "<p><a href=\"/staff/matters?status=%u\">查看全部 %lld%s 件</a></p>\n",
-			   status_name(status), (long long)l.total, html_more(&l));
+		buf_printf(b, "<p><a href=\"/staff/matters?status=%u&amp;q=%u\">查看全部 %lld%s 件</a></p>\n",
+			   status_name(status), q ? q : "", (long long)l.total, html_more(&l));
 	buf_puts(b, "</section>\n");
 	matter_list_free(&l);
 	return true;
@@ -175,8 +188,12 @@ void page_inbox(request *rq, response *rs)
 	/* Paper slips, calls and visits are entered here too (代录). */
 	if (rq->who.role & (ROLE_ADMIN | ROLE_LEADER | ROLE_CLERK))
 		buf_puts(b, "<p><a class=\"button secondary\" href=\"/staff/new\">代录新事项</a></p>\n");
-	if (!inbox_section(rq, b, ST_SUBMITTED, "新提交", "目前没有待受理的新事项。") ||
-	    !inbox_section(rq, b, ST_RETURNED, "退单待重新派单", "目前没有退回的事项。")) {
+	const char *q = str_empty(rq_param(rq, "q")) ? NULL : rq_param(rq, "q");
+	buf_puts(b, "<form method=\"get\" action=\"/staff/inbox\" class=\"filters\">");
+	search_field(b, q, "编号、标题或内容");
+	buf_puts(b, "<div class=\"form-actions\"><button type=\"submit\">搜索</button></div></form>\n");
+	if (!inbox_section(rq, b, ST_SUBMITTED, q, "新提交", "目前没有待受理的新事项。") ||
+	    !inbox_section(rq, b, ST_RETURNED, q, "退单待重新派单", "目前没有退回的事项。")) {
 		resp_error(rq, rs, 500, "台账暂时无法读取，请稍后再试");
 		return;
 	}
@@ -208,8 +225,8 @@ static void open_list(request *rq, response *rs, bool overdue)
 	}
 	f.open_only = true;
 	f.overdue_only = overdue;
-	if (rq->who.role != ROLE_HANDLER)
-		department_filter(rq, &filters, url, f.department_id);
+	f.q = str_empty(rq_param(rq, "q")) ? NULL : rq_param(rq, "q");
+	queue_filters(rq, &filters, url, &f);
 	if (overdue)
 		list_page(rq, rs, "超期事项", "overdue",
 			  "已超过办理期限仍未办结的事项，按期限从早到晚排列。请尽快督办。",
@@ -321,10 +338,7 @@ static void catalog_selects(request *rq, buf *b, const matter_filter *f)
 static void ledger_filters(request *rq, buf *b, const matter_filter *f)
 {
 	buf_puts(b, "<form method=\"get\" action=\"/staff/matters\" class=\"filters\">\n");
-	field(b, "q", "关键词");
-	buf_printf(b, "<input type=\"search\" id=\"f-q\" name=\"q\" value=\"%h\" "
-		      "placeholder=\"编号、标题或内容\"></div>\n",
-		   f->q);
+	search_field(b, f->q, "编号、标题、内容、地址或进展");
 	vocab_selects(b, f);
 	catalog_selects(rq, b, f);
 	field(b, "from", "提交日期自");

@@ -1,0 +1,140 @@
+/*
+ * search.c — the full-text index of matters and the queries into it
+ * (search.h). The SQL that reads the index with ranking and snippets is in
+ * matter_find.c, beside the other filters.
+ */
+#include "ledger/search.h"
+#include "ledger/ledger.h"
+#include "text/fold.h"
+#include "text/tokenize.h"
+#include "base/buf.h"
+#include "base/utf8.h"
+#include "base/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int search_reindex(db *d, int64_t matter_id)
+{
+	int r = db_exec(
+		d,
+		"INSERT OR REPLACE INTO matter_search(rowid, number, title, result, public_notes,"
+		" description, address, internal_notes)"
+		" SELECT m.id, m.number, m.title, m.result,"
+		"  (SELECT coalesce(group_concat(note, ' '), '') FROM events e"
+		"   WHERE e.matter_id = m.id AND e.public = 1 AND e.note <> '' AND e.action <> 'submit'),"
+		"  m.description, m.address,"
+		"  (SELECT coalesce(group_concat(note, ' '), '') FROM events e"
+		"   WHERE e.matter_id = m.id AND e.public = 0 AND e.note <> '' AND e.action <> 'submit')"
+		" FROM matters m WHERE m.id = ?",
+		"i", matter_id);
+	return r == DB_DONE ? LEDGER_OK : LEDGER_ERROR;
+}
+
+static int count_token(void *ctx, const char *tok, size_t len, size_t start, size_t end)
+{
+	(*(int *)ctx)++;
+	return 0;
+}
+
+/* Does the word end in a Chinese character that stands alone (after a
+ * non-Chinese one or at the start)? Then it is searched as a prefix: 井
+ * finds 井盖 as well as a 井 at the end of a sentence. */
+static bool ends_in_lone_cjk(const char *w, size_t n)
+{
+	size_t pos = 0;
+	fold_char c;
+	enum fold_class before = FOLD_SEP, last = FOLD_SEP;
+	while (fold_next(w, n, &pos, &c)) {
+		before = last;
+		last = c.cls;
+	}
+	return last == FOLD_CJK && before != FOLD_CJK;
+}
+
+/* Append word as an FTS5 string: in double quotes, quotes doubled. */
+static void put_phrase(buf *b, const char *w, size_t n)
+{
+	buf_putc(b, '"');
+	for (size_t i = 0; i < n; i++) {
+		if (w[i] == '"')
+			buf_putc(b, '"');
+		buf_putc(b, w[i]);
+	}
+	buf_putc(b, '"');
+	if (ends_in_lone_cjk(w, n))
+		buf_putc(b, '*');
+}
+
+static bool is_space_at(const char *s, size_t n, size_t i, size_t *len)
+{
+	uint32_t c;
+	*len = utf8_decode(s + i, n - i, &c);
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x3000;
+}
+
+char *search_match(const char *q, bool public_only)
+{
+	if (str_empty(q))
+		return NULL;
+	size_t n = utf8_truncate(q, strlen(q), SEARCH_QUERY_MAX_CHARS);
+	buf b = BUF_INIT;
+	int terms = 0;
+	size_t i = 0;
+	while (i < n && terms < SEARCH_QUERY_MAX_TERMS) {
+		size_t len;
+		while (i < n && is_space_at(q, n, i, &len))
+			i += len;
+		size_t start = i;
+		while (i < n && !is_space_at(q, n, i, &len))
+			i += len;
+		int tokens = 0;
+		tokenize(q + start, i - start, TOKENS_QUERY, count_token, &tokens);
+		if (tokens == 0)
+			continue;
+		buf_puts(&b, terms++ ? " AND " : "");
+		put_phrase(&b, q + start, i - start);
+	}
+	if (terms == 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	if (!public_only)
+		return buf_steal(&b);
+	char *m = str_printf("{number title result public_notes} : (%s)", buf_str(&b));
+	buf_free(&b);
+	return m;
+}
+
+/* Snippet arguments: markers, ellipsis, at most 16 tokens. */
+#define SNIPPET(col) "snippet(matter_search, " col ", X'01', X'02', '…', 16)"
+
+static bool has_mark(const char *s)
+{
+	return s && strchr(s, SEARCH_MARK_OPEN[0]);
+}
+
+int search_snippets(db *d, const char *match, bool public_only, matter *items, size_t n)
+{
+	/* One statement per matter, the same text every time: it stays in the
+	 * statement cache, where an IN list of every length would not. */
+	const char *sql = public_only ? "SELECT " SNIPPET("2") ", " SNIPPET("3") ", " SNIPPET("1")
+					" FROM matter_search WHERE matter_search MATCH ? AND rowid = ?"
+				      : "SELECT " SNIPPET("-1")
+					" FROM matter_search WHERE matter_search MATCH ? AND rowid = ?";
+	for (size_t i = 0; i < n; i++) {
+		db_stmt *q = db_query(d, sql, "ti", match, items[i].id);
+		int r = db_step(q);
+		if (r == DB_ROW) {
+			const char *best = db_text(q, 0);
+			for (int c = 1; public_only && !has_mark(best) && c <= 2; c++)
+				best = db_text(q, c);
+			free(items[i].snippet);
+			items[i].snippet = has_mark(best) ? xstrdup(best) : NULL;
+		}
+		db_done(q);
+		if (r != DB_ROW && r != DB_DONE)
+			return LEDGER_ERROR;
+	}
+	return LEDGER_OK;
+}

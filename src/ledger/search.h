@@ -1,0 +1,54 @@
+/*
+ * search.h — full-text search of the ledger: keeping the index and turning
+ * what a clerk or resident types into a query.
+ *
+ * The index (schema v5, matter_search) has one row per matter over its
+ * number, title, result, public notes, description, address and internal
+ * notes, read with taizhang's own tokenizer (text/tokenize.h), so 廁所
+ * finds 厕所, 井盖 finds a two-character word and ＰＭ２．５ finds PM2.5.
+ * matter_find() uses it for matter_filter.q: it ranks the matches (bm25,
+ * weighted by column, times a recency factor) and gives each a snippet.
+ */
+#ifndef TZ_LEDGER_SEARCH_H
+#define TZ_LEDGER_SEARCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ledger/matter.h"
+#include "store/db.h"
+
+/* Markers around each hit in matter.snippet: the page escapes the text and
+ * turns them into <mark> (they cannot come from stored text, which is
+ * checked UTF-8 without control characters... and are dropped if they do). */
+#define SEARCH_MARK_OPEN "\x01"
+#define SEARCH_MARK_CLOSE "\x02"
+
+/* A query is cut to this many characters and words. */
+#define SEARCH_QUERY_MAX_CHARS 100
+#define SEARCH_QUERY_MAX_TERMS 12
+
+/* Search ranks at most this many matches, the newest first; a page says
+ * when there were more ("refine the words or the filters"). Why: ranking
+ * every match of a common word in a million matters costs far more than a
+ * clerk gains from the ten-thousandth of them. */
+#define SEARCH_CANDIDATES 2000
+
+/* Bring matter_id's row of the index up to date with its texts. Called in
+ * the transaction of every event (a matter's texts change only with one)
+ * and of the submission. */
+int search_reindex(db *d, int64_t matter_id);
+
+/* The index query (FTS5 syntax) for the words q: every word must match,
+ * the characters of a word as a phrase, a lone last Chinese character as
+ * a prefix; public_only limits it to the columns the public may search.
+ * NULL when q holds no searchable character. Caller frees. */
+char *search_match(const char *q, bool public_only);
+
+/* Give each of the n matters found with match its snippet: the best
+ * passage of any column for staff; for the public (public_only) only a
+ * passage of the public columns, preferring the result and the progress
+ * notes, since the title is shown anyway. */
+int search_snippets(db *d, const char *match, bool public_only, matter *items, size_t n);
+
+#endif
