@@ -23,7 +23,7 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BIN      := $(BUILD)/taizhang
 
-.PHONY: all deps demo test test-run asan test-asan valgrind clean format
+.PHONY: all deps demo test test-run asan test-asan valgrind clean format t2s-table
 
 all: $(BIN) taizhang
 
@@ -114,6 +114,13 @@ test-asan: deps asan
 
 valgrind: all units
 	@tests/run --build $(BUILD) --valgrind
+
+# The traditional -> simplified folding table (src/text/t2s_table.h) is
+# generated from OpenCC; test_fold checks it against OpenCC on every run.
+t2s-table: tools/t2s_table.c src/text/t2s_rule.h src/text/t2s_ranges.h $(BUILD)/libtaizhang.a
+	@mkdir -p $(BUILD)/tools
+	$(CC) $(CFLAGS) $(TZ_CFLAGS) -o $(BUILD)/tools/t2s_table $< $(BUILD)/libtaizhang.a $(TZ_LIBS)
+	$(BUILD)/tools/t2s_table > src/text/t2s_table.h
 
 format:
 	clang-format -i src/*.c src/*/*.c src/*/*.h tests/unit/*.c

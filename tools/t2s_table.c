@@ -21,6 +21,7 @@
 #include "base/buf.h"
 #include "base/utf8.h"
 #include "text/t2s_ranges.h"
+#include "text/t2s_rule.h"
 
 /* Convert every code point of the ranges, one per line, with one config;
  * results[i] is the single code point it became, or 0. */
@@ -81,17 +82,14 @@ int main(void)
 	       " * edit; `make t2s-table` rewrites it. Pairs {traditional, simplified},\n"
 	       " * sorted by the first. */\n"
 	       "static const uint32_t t2s_table[][2] = {\n");
+	uint32_t *to = t2s_fold_map(cps, n, res);
 	size_t pairs = 0;
-	for (size_t i = 0; i < n; i++) {
-		uint32_t to = 0;
-		for (int c = 0; c < 3 && !to; c++)
-			if (res[c][i] && res[c][i] != cps[i])
-				to = res[c][i];
-		if (to) {
-			printf("\t{0x%04X, 0x%04X},\n", (unsigned)cps[i], (unsigned)to);
+	for (size_t i = 0; i < n; i++)
+		if (to[i] != cps[i]) {
+			printf("\t{0x%04X, 0x%04X},\n", (unsigned)cps[i], (unsigned)to[i]);
 			pairs++;
 		}
-	}
+	free(to);
 	printf("};\n");
 	fprintf(stderr, "t2s_table: %zu pairs from %zu code points\n", pairs, n);
 	for (int c = 0; c < 3; c++)

@@ -14,20 +14,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A matter's row of the index: its columns in the index's order. The
+ * boilerplate note of the submission event ("经网站渠道提交") is left out,
+ * or every matter would match 渠道. */
+#define SEARCH_ROW                                                                    \
+	"INSERT OR REPLACE INTO matter_search(rowid, number, title, result, public_notes," \
+	" description, address, internal_notes)"                                         \
+	" SELECT m.id, m.number, m.title, m.result,"                                     \
+	"  (SELECT coalesce(group_concat(note, ' '), '') FROM events e"                  \
+	"   WHERE e.matter_id = m.id AND e.public = 1 AND e.note <> ''"                  \
+	"   AND e.action <> 'submit'),"                                                  \
+	"  m.description, m.address,"                                                    \
+	"  (SELECT coalesce(group_concat(note, ' '), '') FROM events e"                  \
+	"   WHERE e.matter_id = m.id AND e.public = 0 AND e.note <> ''"                  \
+	"   AND e.action <> 'submit')"                                                   \
+	" FROM matters m"
+
 int search_reindex(db *d, int64_t matter_id)
 {
-	int r = db_exec(
-		d,
-		"INSERT OR REPLACE INTO matter_search(rowid, number, title, result, public_notes,"
-		" description, address, internal_notes)"
-		" SELECT m.id, m.number, m.title, m.result,"
-		"  (SELECT coalesce(group_concat(note, ' '), '') FROM events e"
-		"   WHERE e.matter_id = m.id AND e.public = 1 AND e.note <> '' AND e.action <> 'submit'),"
-		"  m.description, m.address,"
-		"  (SELECT coalesce(group_concat(note, ' '), '') FROM events e"
-		"   WHERE e.matter_id = m.id AND e.public = 0 AND e.note <> '' AND e.action <> 'submit')"
-		" FROM matters m WHERE m.id = ?",
-		"i", matter_id);
+	int r = db_exec(d, SEARCH_ROW " WHERE m.id = ?", "i", matter_id);
+	return r == DB_DONE ? LEDGER_OK : LEDGER_ERROR;
+}
+
+int search_rebuild(db *d)
+{
+	int r = db_exec(d, "DELETE FROM matter_search", "");
+	if (r == DB_DONE)
+		r = db_exec(d, SEARCH_ROW, "");
 	return r == DB_DONE ? LEDGER_OK : LEDGER_ERROR;
 }
 

@@ -39,6 +39,11 @@
  * and of the submission. */
 int search_reindex(db *d, int64_t matter_id);
 
+/* Rebuild the whole index from the matters and their events (after a bulk
+ * load that wrote rows directly, or a change of the tokenizer). Run it in
+ * a transaction. */
+int search_rebuild(db *d);
+
 /* The index query (FTS5 syntax) for the words q: every word must match,
  * the characters of a word as a phrase, a lone last Chinese character as
  * a prefix; public_only limits it to the columns the public may search.
