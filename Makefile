@@ -134,12 +134,21 @@ clean:
 # the SQLite reference program, and runs a short version of every scenario
 # (100,000 matters, 10-second runs, under ten minutes).
 .PHONY: bench bench-build
-BENCH_BIN := $(BUILD)/bench/gen $(BUILD)/bench/insert_ref
+BENCH_BIN := $(BUILD)/bench/gen $(BUILD)/bench/insert_ref $(BUILD)/bench/similar \
+             $(BUILD)/bench/search
 
 $(BUILD)/bench/gen: bench/gen.c bench/gen_walk.c bench/gen.h $(BUILD)/libtaizhang.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(TZ_CFLAGS) -I. $(LDFLAGS) -o $@ bench/gen.c bench/gen_walk.c \
 	  $(BUILD)/libtaizhang.a $(TZ_LIBS) $(LDLIBS)
+
+$(BUILD)/bench/similar: bench/similar.c $(BUILD)/libtaizhang.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(TZ_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libtaizhang.a $(TZ_LIBS) $(LDLIBS)
+
+$(BUILD)/bench/search: bench/search.c $(BUILD)/libtaizhang.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(TZ_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libtaizhang.a $(TZ_LIBS) $(LDLIBS)
 
 $(BUILD)/bench/insert_ref: bench/insert_ref.c Makefile
 	@mkdir -p $(dir $@)

@@ -21,6 +21,7 @@ static const char usage[] =
 	"  backup    copy the ledger, live       (taizhang backup --db URL --out FILE)\n"
 	"  restore   put a backup in place       (taizhang restore --db URL --from FILE [--force])\n"
 	"  routes    print the route table as JSON (taizhang routes [--array])\n"
+	"  train     train the routing suggestions (taizhang train --db URL)\n"
 	"\n"
 	"Every command takes --help. URL is a SQLite file path (default ./taizhang.db).\n"
 	"Settings come from taizhang.conf, TAIZHANG_* environment variables and flags.\n";
@@ -34,6 +35,7 @@ int main(int argc, char **argv)
 		{"serve", cmd_serve}, {"init", cmd_init}, {"user", cmd_user},
 		{"apikey", cmd_apikey}, {"demo", cmd_demo},
 		{"backup", cmd_backup}, {"restore", cmd_restore}, {"routes", cmd_routes},
+		{"train", cmd_train},
 	};
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {

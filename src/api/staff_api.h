@@ -20,6 +20,7 @@ void v1_matter_create(request *rq, response *rs);  /* POST /api/v1/matters */
 void v1_matter_get(request *rq, response *rs);     /* GET  /api/v1/matters/{number} */
 void v1_matter_events(request *rq, response *rs);  /* GET  .../{number}/events */
 void v1_matter_action(request *rq, response *rs);  /* POST .../{number}/actions/{action} */
+void v1_matter_similar(request *rq, response *rs); /* GET  .../{number}/similar (v1_similar.c) */
 
 /* The three rates and the on-time rate (v1_rates.c). */
 void v1_rates(request *rq, response *rs); /* GET /api/v1/rates */

@@ -139,4 +139,9 @@ void v1_reply_matter(request *rq, response *rs, const char *number, int status);
 /* Today in Beijing for the request's time. */
 void v1_today(const request *rq, char out[11]);
 
+/* Likely duplicates as the API shows them (v1_similar.c): an array of
+ * {"number", "title", "status", "score"}, in the list's order. */
+struct similar_list;
+json_t *v1_similar_items(const struct similar_list *l);
+
 #endif

@@ -19,6 +19,7 @@
 #include "base/util.h"
 #include "ledger/ledger.h"
 #include "ledger/search.h"
+#include "ledger/similar.h"
 
 #define PAGE_SIZE_DEFAULT 50
 #define Q_MAX_CHARS 100
@@ -271,6 +272,12 @@ static void reply_created(request *rq, response *rs, const char *number, const c
 	/* Why only here: the 查询码 is stored as a hash; this answer is the
 	 * one chance to hand it to the resident. */
 	json_object_set_new(j, "secret", json_string(secret));
+	/* Likely duplicates, for the client to show or merge: never a reason
+	 * to refuse the submission. A failed lookup leaves the list empty. */
+	similar_list l;
+	similar_find_matter(rq->db, &rq->who, number, 0, rq->now, 0, &l);
+	json_object_set_new(j, "similar", v1_similar_items(&l));
+	similar_list_free(&l);
 	v1_reply(rs, 201, j);
 	char *loc = str_printf("/api/v1/matters/%u", number);
 	resp_header(rs, "Location", loc);

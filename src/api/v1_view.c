@@ -106,6 +106,28 @@ static void handling(json_t *j, v1_catalog *c, const matter *m)
 	json_object_set_new(j, "rating", v1_str_or_null(v1_rating_from_ledger(m->rating)));
 }
 
+/* The routing suggestion (ledger/routing.h): the department with its
+ * confidence and where it came from, and the category; null when there is
+ * none. Why staff only: an app that hands in a matter has no business
+ * with how the office routes it. */
+static void suggestions(json_t *j, v1_catalog *c, const actor *who, const matter *m)
+{
+	bool staff = (who->role & ROLE_STAFF) != 0;
+	const char *dcode = staff ? v1_department_code(c, m->suggested_department_id) : NULL;
+	const char *ccode = staff ? v1_category_code(c, m->suggested_category_id) : NULL;
+	json_t *d = json_null(), *k = json_null();
+	if (dcode)
+		d = json_pack("{s:s,s:s,s:f,s:s}", "code", dcode, "name",
+			      m->suggested_department_name ? m->suggested_department_name : "",
+			      "confidence", m->suggestion_confidence, "source",
+			      m->suggestion_source ? m->suggestion_source : "");
+	if (ccode)
+		k = json_pack("{s:s,s:s}", "code", ccode, "name",
+			      m->suggested_category_name ? m->suggested_category_name : "");
+	json_object_set_new(j, "suggested_department", d);
+	json_object_set_new(j, "suggested_category", k);
+}
+
 json_t *v1_matter_json(v1_catalog *c, const actor *who, const matter *m)
 {
 	json_t *co = codepartments(c, m);
@@ -115,6 +137,7 @@ json_t *v1_matter_json(v1_catalog *c, const actor *who, const matter *m)
 	what_where(j, c, m);
 	handling(j, c, m);
 	json_object_set_new(j, "co_departments", co);
+	suggestions(j, c, who, m);
 	/* Why: residents' name, phone, ID number and contact are for the
 	 * staff who must reach them; observers, apps and handlers of other
 	 * departments never get the key. */

@@ -5,6 +5,8 @@
 #ifndef TZ_CLI_CLI_H
 #define TZ_CLI_CLI_H
 
+#include <signal.h>
+
 #include "base/config.h"
 #include "store/db.h"
 
@@ -34,8 +36,14 @@ int cmd_demo(int argc, char **argv);
 int cmd_backup(int argc, char **argv);  /* backup.c */
 int cmd_restore(int argc, char **argv); /* backup.c */
 int cmd_routes(int argc, char **argv); /* routes.c: the route table as JSON */
+int cmd_train(int argc, char **argv);  /* train.c: the routing suggestions */
 
 /* Run the HTTP server on an open database until SIGINT/SIGTERM. */
 int cli_serve_db(const config *cfg);
+
+/* The server's main thread (train.c): wait for one of the stop signals,
+ * meanwhile retraining the routing models when the ledger has grown
+ * (every --retrain-check seconds, default 600; 0: never). */
+void cli_wait_retraining(const config *cfg, const sigset_t *stop);
 
 #endif

@@ -12,7 +12,9 @@
 #include "ledger/ledger.h"
 #include "ledger/matter_row.h"
 #include "ledger/ratelimit.h"
+#include "ledger/routing.h"
 #include "ledger/search.h"
+#include "ledger/similar.h"
 #include "base/buf.h"
 #include "base/token.h"
 #include "base/utf8.h"
@@ -292,6 +294,7 @@ struct submit_ctx {
 	int64_t now;
 	char *number, *secret;
 	char today[11];
+	routing_suggestion route; /* worked out before the transaction */
 };
 
 static int next_number(db *d, int64_t now, char out[32])
@@ -351,7 +354,7 @@ static int submit_tx(db *d, void *vctx)
 		s->attributes ? s->attributes : "{}", s->media_url ? s->media_url : "", respond_by,
 		(int64_t)s->priority, (int64_t)(s->is_public ? 1 : 0), x->who ? x->who->user_id : 0,
 		x->now, x->now);
-	if (id < 0)
+	if (id < 0 || routing_store(d, id, &x->route) != LEDGER_OK)
 		return LEDGER_ERROR;
 	if (s->token_out) {
 		token_random(s->token_out);
@@ -368,6 +371,10 @@ static int submit_tx(db *d, void *vctx)
 		    "iiztt", id, x->now, x->who ? x->who->user_id : 0, label, note) != DB_DONE)
 		return LEDGER_ERROR;
 	if (search_reindex(d, id) != LEDGER_OK)
+		return LEDGER_ERROR;
+	/* The duplicate index, in the same transaction: a report is findable
+	 * as a duplicate the moment it is acknowledged. */
+	if (similar_index(d, id) != LEDGER_OK)
 		return LEDGER_ERROR;
 	if (s->photo && s->photo_len &&
 	    db_exec(d, "INSERT INTO attachments(matter_id, filename, content_type, size, data, public,"
@@ -389,9 +396,13 @@ int matter_submit(db *d, const actor *who, const submission *s, int64_t now,
 		*msg = xstrdup(problem);
 		return LEDGER_INVALID;
 	}
-	struct submit_ctx x = {who, s, now, number_out, secret_out, ""};
+	struct submit_ctx x = {who, s, now, number_out, secret_out, "", {0, 0, 0, ""}};
 	ledger_today(now, x.today);
 	make_secret(secret_out);
+	/* Why before the transaction: the prediction reads the models on this
+	 * thread's connection, in parallel with other requests, and keeps the
+	 * group-commit writer's transaction short. */
+	routing_suggest(d, s->title, s->description, &x.route);
 	int r = db_transact(d, submit_tx, &x);
 	if (r == LEDGER_THROTTLED) {
 		*msg = xstrdup("提交太频繁，请稍后再试");

@@ -283,6 +283,30 @@ static const char v7[] =
 	"  matter_id INTEGER NOT NULL REFERENCES matters(id),"
 	"  PRIMARY KEY (band_key, matter_id)) WITHOUT ROWID;";
 
+static const char v8[] =
+	/* Duplicate detection (ledger/similar.c, text/minhash.h): the MinHash
+	 * signature of each matter's folded title and description, and its
+	 * locality-sensitive band keys, so that the matters sharing a band with
+	 * a new text are found by index. A band row also carries what the
+	 * lookup filters on (when the matter was made, its category and area),
+	 * so the index alone answers it without reading the matters (and a
+	 * matter's rows are found again from its stored signature). Rows are
+	 * written with the submission; a matter without a signature (an older
+	 * ledger) gets one from similar_backfill at start-up. v7's tables had
+	 * no filter columns and nothing wrote them, so they are made again;
+	 * every row here is derived from the matters. */
+	"DROP TABLE matter_bands;"
+	"DROP TABLE matter_signatures;"
+	"CREATE TABLE matter_signatures ("
+	"  matter_id INTEGER PRIMARY KEY REFERENCES matters(id),"
+	"  signature BLOB NOT NULL);"                /* MINHASH_K little-endian uint32 */
+	"CREATE TABLE matter_bands ("
+	"  band_key INTEGER NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  matter_id INTEGER NOT NULL REFERENCES matters(id),"
+	"  category_id INTEGER NOT NULL DEFAULT 0,"  /* 0: none */
+	"  area_id INTEGER NOT NULL DEFAULT 0,"      /* 0: none */
+	"  PRIMARY KEY (band_key, created_at, matter_id)) WITHOUT ROWID;";
 
 const migration schema_migrations[] = {
 	{1, "ledger core", v1},
@@ -292,5 +316,6 @@ const migration schema_migrations[] = {
 	{5, "full-text search", v5},
 	{6, "routing suggestions", v6},
 	{7, "duplicate signatures", v7},
+	{8, "duplicate signatures with their filters", v8},
 };
 const int schema_nmigrations = sizeof schema_migrations / sizeof schema_migrations[0];

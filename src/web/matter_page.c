@@ -267,13 +267,16 @@ static void assignee_select(request *rq, buf *b, int64_t selected)
 }
 
 /* The department suggested for an assignment: the current one, else the
- * category's usual lead department. */
+ * routing suggestion (ledger/routing.h), else the category's usual lead
+ * department. */
 static int64_t suggested_department(request *rq, const matter *m)
 {
 	category c;
 	int64_t id = 0;
 	if (m->department_id)
 		return m->department_id;
+	if (m->suggested_department_id)
+		return m->suggested_department_id;
 	if (m->category_id && category_get(rq->db, m->category_id, NULL, &c) == LEDGER_OK) {
 		id = c.department_id;
 		category_clear(&c);
@@ -380,6 +383,36 @@ static void action_form(request *rq, buf *b, const matter *m, int act, bool open
 		   action_label(act));
 }
 
+/* The routing suggestion of a matter not yet routed, with a one-click
+ * assign: the assign action of the forms below, department filled in. */
+static void routing_hint(request *rq, buf *b, const matter *m)
+{
+	if (m->department_id || !status_is_open(m->status) || str_empty(m->suggestion_source))
+		return;
+	const char *how = strcmp(m->suggestion_source, "model") == 0 ? "模型" : "关键词";
+	buf_puts(b, "<section class=\"card suggestion\"><h2>派单建议</h2>\n");
+	if (m->suggested_department_id)
+		buf_printf(b, "<p>建议责任单位：<strong>%h</strong>（置信度 %.0f%%，%s）</p>\n",
+			   m->suggested_department_name, 100 * m->suggestion_confidence, how);
+	if (m->suggested_category_id)
+		buf_printf(b, "<p>建议类别：%h%s</p>\n", m->suggested_category_name,
+			   m->category_id == m->suggested_category_id ? "（与所选类别一致）" : "");
+	if (m->suggested_department_id && (lifecycle_available(&rq->who, m) & (1u << ACT_ASSIGN))) {
+		buf_printf(b, "<form method=\"post\" action=\"/staff/m/%u/act\">\n", m->number);
+		form_csrf(rq, b);
+		/* The action rides on the button, so this form is not mistaken
+		 * for the full assign form below by what reads the page. */
+		buf_printf(b, "<input type=\"hidden\" name=\"version\" value=\"%lld\">"
+			      "<input type=\"hidden\" name=\"department\" value=\"%lld\">\n"
+			      "<button type=\"submit\" name=\"action\" value=\"assign\">"
+			      "采纳建议，派单给%h</button></form>\n",
+			   (long long)m->version, (long long)m->suggested_department_id,
+			   m->suggested_department_name);
+	}
+	buf_puts(b, "<p class=\"hint\">根据本单位已办事项的文字自动推荐（无把握时按类别关键词），"
+		    "仅供参考；也可在下方“派单”中另选单位、承办人和期限。</p></section>\n");
+}
+
 /* Every action the visitor may take now, the first one unfolded. */
 static void action_forms(request *rq, buf *b, const matter *m)
 {
@@ -461,6 +494,8 @@ static void render_matter(request *rq, response *rs, const matter *m, const even
 	attachments(b, att, natt);
 	timeline(b, ev, nev);
 	buf_puts(b, "</div><div>\n");
+	routing_hint(rq, b, m);
+	html_similar_card(rq, b, m);
 	action_forms(rq, b, m);
 	buf_puts(b, "</div></div>\n");
 	page_end(rq, rs);

@@ -40,6 +40,8 @@ const route web_routes[] = {
 	{HTTP_GET, "/api/v1/matters/{}", STAFF, ROUTE_JSON, v1_matter_get, v1_error_writer},
 	{HTTP_GET, "/api/v1/matters/{}/events", STAFF, ROUTE_JSON, v1_matter_events,
 	 v1_error_writer},
+	{HTTP_GET, "/api/v1/matters/{}/similar", STAFF, ROUTE_JSON, v1_matter_similar,
+	 v1_error_writer},
 	{HTTP_POST, "/api/v1/matters/{}/actions/{}", ACTORS, ROUTE_JSON | ROUTE_NO_CSRF,
 	 v1_matter_action, v1_error_writer},
 	{HTTP_GET, "/api/v1/rates", STAFF, ROUTE_JSON, v1_rates, v1_error_writer},

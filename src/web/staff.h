@@ -25,6 +25,11 @@
  * an app's photo link; nothing when it has neither (answers.c). */
 void html_answers(request *rq, buf *b, const matter *m);
 
+/* A card with the matter's likely duplicates, their scores and a
+ * one-click merge into each; nothing when there are none
+ * (matter_similar.c). */
+void html_similar_card(request *rq, buf *b, const matter *m);
+
 void staff_matter_table(request *rq, buf *b, const matter_list *l, const char *empty_text);
 
 /* --- admin.c: the shared edit-form renderer of the admin pages --- */

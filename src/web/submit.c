@@ -19,6 +19,7 @@
 #include "ledger/ledger.h"
 #include "ledger/matter.h"
 #include "ledger/ratelimit.h"
+#include "ledger/similar.h"
 #include "web/app.h"
 #include "web/html.h"
 
@@ -30,11 +31,19 @@
 
 static const char *const subkinds[] = {"求助", "投诉", "举报", "咨询", "建议"};
 
+/* Likely duplicates offered to the resident before a submission. */
+#define SIMILAR_OFFERED 3
+
 /* What the resident typed, borrowed from the request. */
 typedef struct submit_form {
 	const char *kind, *subkind, *title, *description, *address, *name, *phone;
 	int64_t category_id, area_id;
 	bool is_public;
+	/* "submit anyway": the resident has seen the similar matters */
+	bool dup_ok;
+	/* the similar matters to offer, when the form comes back for them */
+	const similar_list *similar;
+	bool photo_dropped; /* a photo came with it and must be chosen again */
 } submit_form;
 
 /* The largest photo accepted, in bytes. */
@@ -88,6 +97,7 @@ static const char *read_form(request *rq, submit_form *f)
 	f->name = rq_param(rq, "name");
 	f->phone = rq_param(rq, "phone");
 	f->is_public = !str_empty(rq_param(rq, "is_public"));
+	f->dup_ok = !str_empty(rq_param(rq, "dup_ok"));
 	if (!web_param_id(rq, "category", &f->category_id) || !web_param_id(rq, "area", &f->area_id))
 		return "请从列表中选择类别和片区";
 	if (str_cmp0(f->kind, "request") != 0 && str_cmp0(f->kind, "wish") != 0)
@@ -169,6 +179,26 @@ static void form_contact(buf *b, const submit_form *f)
 		   f->name, f->phone, f->is_public ? " checked" : "");
 }
 
+/* The notice above a form that came back because matters like it are
+ * already being handled: each with a link to its public page, where the
+ * resident can follow it instead of handing in a second one. */
+static void similar_notice(buf *b, const submit_form *f)
+{
+	buf_puts(b, "<section class=\"notice\" id=\"similar\" role=\"status\"><h2>相似的事项正在办理中</h2>"
+		    "<p>您反映的问题可能已经有人反映过。如果是同一件事，可以直接关注它的办理进展，不用重复提交：</p><ul>");
+	for (size_t i = 0; i < f->similar->n; i++) {
+		const similar_item *it = &f->similar->items[i];
+		buf_printf(b, "<li><a href=\"/t/%u\">%h</a> <span class=\"mono\">%h</span> · %h"
+			      " · 相似度 %d%% · <a href=\"/t/%u\">关注这件事</a></li>",
+			   it->number, it->title, it->number, status_label(it->status),
+			   (int)(it->score * 100 + 0.5), it->number);
+	}
+	buf_puts(b, "</ul><p>如果不是同一件事，请核对下面填写的内容，点“仍然提交”。</p>");
+	if (f->photo_dropped)
+		buf_puts(b, "<p><strong>您选择的照片没有随表单保留，提交前请重新选择。</strong></p>");
+	buf_puts(b, "</section>");
+}
+
 /* Render the whole form page with an optional error message. */
 static void render_form(request *rq, response *rs, const submit_form *f, const char *msg,
 			int status)
@@ -186,13 +216,18 @@ static void render_form(request *rq, response *rs, const submit_form *f, const c
 			    "提交后您会得到事项编号和查询码，凭它们查询办理进度。</p>");
 	if (msg)
 		html_notice(&rs->body, "error", msg);
+	if (f->similar)
+		similar_notice(&rs->body, f);
 	buf_puts(&rs->body, "<form class=\"stack card\" method=\"post\" action=\"/submit\" "
 			    "enctype=\"multipart/form-data\">");
 	form_csrf(rq, &rs->body);
+	if (f->similar || f->dup_ok)
+		buf_puts(&rs->body, "<input type=\"hidden\" name=\"dup_ok\" value=\"1\">");
 	buf_append(&rs->body, body.data, body.len);
 	form_text(rq, &rs->body, f);
 	form_contact(&rs->body, f);
-	buf_puts(&rs->body, "<div class=\"form-actions\"><button type=\"submit\">提交</button></div></form>");
+	buf_printf(&rs->body, "<div class=\"form-actions\"><button type=\"submit\">%s</button></div></form>",
+		   f->similar ? "仍然提交" : "提交");
 	page_end(rq, rs);
 	buf_free(&body);
 }
@@ -262,6 +297,31 @@ static void submit_failed(request *rq, response *rs, const submit_form *f, int r
 		resp_error(rq, rs, ledger_http_status(rc), "提交没有成功，请稍后再试");
 }
 
+/* Before a first submission: when public matters like it are already
+ * being handled, show the form again with everything typed, the matters
+ * to follow instead, and "仍然提交". Returns true when it answered. */
+static bool offered_similar(request *rq, response *rs, submit_form *f, const upload *up)
+{
+	/* Why the anonymous actor: this page is public; whoever is signed in,
+	 * it must never show a private matter's title. */
+	actor anyone;
+	memset(&anyone, 0, sizeof anyone);
+	similar_query q = {0, f->title, f->description, f->category_id, f->area_id, false, 0, 0,
+			   rq->now, SIMILAR_OFFERED};
+	similar_list l;
+	if (f->dup_ok || similar_find(rq->db, &anyone, &q, &l) != LEDGER_OK)
+		return false; /* a failed lookup never stops a submission */
+	bool offered = l.n > 0;
+	if (offered) {
+		f->similar = &l;
+		f->photo_dropped = up && up->data.len > 0;
+		render_form(rq, rs, f, NULL, 200);
+		f->similar = NULL;
+	}
+	similar_list_free(&l);
+	return offered;
+}
+
 /* POST /submit: check, hand in, and go to the tracking page with the
  * number and 查询码 (shown there once, with ?new=1). */
 void page_submit_post(request *rq, response *rs)
@@ -277,6 +337,8 @@ void page_submit_post(request *rq, response *rs)
 		render_form(rq, rs, &f, err, status);
 		return;
 	}
+	if (offered_similar(rq, rs, &f, up))
+		return;
 	submission s;
 	to_submission(&f, up, &s);
 	/* Why: one address may not flood the ledger through the open form;

@@ -115,6 +115,7 @@ def fill(route, v):
         "/open311/v2/tokens/{}": lambda: ["/open311/v2/tokens/%s.json" % S["token"]],
         "/api/v1/matters/{}": lambda: ["/api/v1/matters/" + n],
         "/api/v1/matters/{}/events": lambda: ["/api/v1/matters/%s/events" % n],
+        "/api/v1/matters/{}/similar": lambda: ["/api/v1/matters/%s/similar" % n],
         "/api/v1/matters/{}/actions/{}": lambda: ["/api/v1/matters/%s/actions/%s" % (n, a)
                                                   for a in ACTIONS],
         "/api/v1/departments/{}": lambda: ["/api/v1/departments/swj"],
