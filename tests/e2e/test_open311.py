@@ -3,7 +3,7 @@
 (wiki.open311.org/GeoReport_v2, Service Discovery, and the servicerequestupdates
 extension): every endpoint in XML and JSON with the spec's content types, XML that
 xmllint accepts and that maps to the JSON answer by the Spark convention, JSON valid
-against the community schemas (/work/shared/open311-schemas), every error code in both
+against the community schemas (shared/open311-schemas beside the clone), every error code in both
 formats, jurisdiction_id, api_key and the POST checks (nothing stored on bad input),
 realtime ids and batch tokens, the search (ids override everything, service_code and
 status lists, windows with zones, the 90-day default and limit, the 1000 cap and pages,
@@ -29,7 +29,9 @@ from referencing.jsonschema import DRAFT7  # noqa: E402
 
 require_binary()
 
-SCHEMA_DIR = os.environ.get("OPEN311_SCHEMAS", "/work/shared/open311-schemas")
+# The community schemas sit in shared/, beside the clone of this repository.
+SCHEMA_DIR = os.environ.get("OPEN311_SCHEMAS", os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "shared", "open311-schemas"))
 JURISDICTION = "tz.example.cn"
 B = "/open311/v2/"
 XML_TYPE = "text/xml; charset=utf-8"
