@@ -8,15 +8,16 @@
  * similar_backfill() (what `taizhang serve` does for an older ledger), and
  * prints how long that took.
  *
- * Each query is a new report made from a matter of the ledger, the way
+ * Each query is a new report made from a matter of the last
+ * SIMILAR_HORIZON_DAYS (the window a duplicate is looked for in), the way
  * residents send them: the same text again (a true duplicate, often still
  * open), the text cut at its first comma with other words appended (a
  * rewording), or the title of one matter with the description of another
  * (mostly no duplicate at all). Each is looked up with similar_find() as
  * the resident form does (public matters only) and as the staff page does
  * (all), with the ledger's "now" a day after its newest matter. Prints the
- * p50, p90, p99 and largest latency in milliseconds and how many queries
- * found a candidate.
+ * p50, p90, p99 and largest latency in milliseconds, how many queries found
+ * a candidate and how many found the matter they were made from.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,7 @@
 #include "store/db.h"
 
 typedef struct source {
+	int64_t id;
 	char *title, *description;
 	int64_t category_id, area_id;
 } source;
@@ -45,10 +47,10 @@ static uint64_t rng(void)
 }
 
 /* A random matter's texts, category and area; false when none is read. */
-static bool pick(db *d, int64_t max_id, source *s)
+static bool pick(db *d, int64_t min_id, int64_t max_id, source *s)
 {
-	int64_t id = 1 + (int64_t)(rng() % (uint64_t)max_id);
-	db_stmt *q = db_query(d, "SELECT title, description, category_id, area_id FROM matters"
+	int64_t id = min_id + (int64_t)(rng() % (uint64_t)(max_id - min_id + 1));
+	db_stmt *q = db_query(d, "SELECT title, description, category_id, area_id, id FROM matters"
 				 " WHERE id >= ? ORDER BY id LIMIT 1", "i", id);
 	bool ok = db_step(q) == DB_ROW;
 	if (ok) {
@@ -56,6 +58,7 @@ static bool pick(db *d, int64_t max_id, source *s)
 		s->description = db_text_dup(q, 1);
 		s->category_id = db_int(q, 2);
 		s->area_id = db_int(q, 3);
+		s->id = db_int(q, 4);
 	}
 	db_done(q);
 	return ok;
@@ -88,14 +91,17 @@ static int by_value(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static void print_latency(const char *who, double *ms, int n, int found)
+/* found: queries answered with any candidate; own: those whose answer
+ * holds the matter the query was made from (what a lookup with a bound on
+ * the rows it reads must not lose). */
+static void print_latency(const char *who, double *ms, int n, int found, int own)
 {
 	qsort(ms, (size_t)n, sizeof *ms, by_value);
 	double sum = 0;
 	for (int i = 0; i < n; i++)
 		sum += ms[i];
-	printf("%-8s queries=%d found=%d mean=%.3f p50=%.3f p90=%.3f p99=%.3f max=%.3f ms\n", who, n,
-	       found, sum / n, ms[n / 2], ms[n * 90 / 100], ms[n * 99 / 100], ms[n - 1]);
+	printf("%-8s queries=%d found=%d own=%d mean=%.3f p50=%.3f p90=%.3f p99=%.3f max=%.3f ms\n",
+	       who, n, found, own, sum / n, ms[n / 2], ms[n * 90 / 100], ms[n * 99 / 100], ms[n - 1]);
 }
 
 static int drop_signatures(db *d, void *unused)
@@ -119,8 +125,10 @@ static bool rebuilt(db *d)
 	return true;
 }
 
-/* Time one query as `who`; adds to *found when it found any. */
-static double timed(db *d, const actor *who, const similar_query *q, int *found)
+/* Time one query as `who`; adds to *found when it found any, and to *own
+ * when matter `source_id` is among them. */
+static double timed(db *d, const actor *who, const similar_query *q, int64_t source_id,
+		    int *found, int *own)
 {
 	similar_list l;
 	double t0 = now_ms();
@@ -130,6 +138,8 @@ static double timed(db *d, const actor *who, const similar_query *q, int *found)
 	}
 	double t = now_ms() - t0;
 	*found += l.n > 0;
+	for (size_t i = 0; i < l.n; i++)
+		*own += l.items[i].id == source_id;
 	similar_list_free(&l);
 	return t;
 }
@@ -167,26 +177,30 @@ int main(int argc, char **argv)
 		return 1;
 	int64_t max_id = db_scalar(d, 0, "SELECT max(id) FROM matters", "");
 	int64_t now = db_scalar(d, 0, "SELECT max(created_at) FROM matters", "") + 86400;
+	/* Reports are made from the matters of the duplicate window, where a
+	 * resident's second report of the same thing would land. */
+	int64_t min_id = db_scalar(d, 1, "SELECT min(id) FROM matters WHERE created_at >= ?", "i",
+				   now - (int64_t)SIMILAR_HORIZON_DAYS * 86400);
 	int64_t signed_n = db_scalar(d, 0, "SELECT count(*) FROM matter_signatures", "");
 	printf("ledger: %lld matters, %lld signatures\n", (long long)max_id, (long long)signed_n);
 	actor resident = {0}, clerk = {.role = ROLE_CLERK};
 	double *pub = xcalloc((size_t)queries, sizeof *pub), *staff = xcalloc((size_t)queries, sizeof *staff);
-	int found_pub = 0, found_staff = 0;
+	int found_pub = 0, found_staff = 0, own_pub = 0, own_staff = 0;
 	for (int64_t i = 0; i < queries; i++) {
 		source a, b;
-		if (!pick(d, max_id, &a) || !pick(d, max_id, &b))
+		if (!pick(d, min_id, max_id, &a) || !pick(d, min_id, max_id, &b))
 			return 1;
 		char *desc = i % 3 == 0 ? xstrdup(a.description)
 			   : i % 3 == 1 ? reworded(a.description) : xstrdup(b.description);
 		similar_query q = {0, a.title, desc, a.category_id, a.area_id, false, 0, 0, now, 0};
-		pub[i] = timed(d, &resident, &q, &found_pub);
-		staff[i] = timed(d, &clerk, &q, &found_staff);
+		pub[i] = timed(d, &resident, &q, a.id, &found_pub, &own_pub);
+		staff[i] = timed(d, &clerk, &q, a.id, &found_staff, &own_staff);
 		free(desc);
 		source_free(&a);
 		source_free(&b);
 	}
-	print_latency("resident", pub, (int)queries, found_pub);
-	print_latency("staff", staff, (int)queries, found_staff);
+	print_latency("resident", pub, (int)queries, found_pub, own_pub);
+	print_latency("staff", staff, (int)queries, found_staff, own_staff);
 	free(pub);
 	free(staff);
 	db_close(d);
