@@ -135,7 +135,7 @@ clean:
 # (100,000 matters, 10-second runs, under ten minutes).
 .PHONY: bench bench-build
 BENCH_BIN := $(BUILD)/bench/gen $(BUILD)/bench/insert_ref $(BUILD)/bench/similar \
-             $(BUILD)/bench/search
+             $(BUILD)/bench/search $(BUILD)/bench/export
 
 $(BUILD)/bench/gen: bench/gen.c bench/gen_walk.c bench/gen.h $(BUILD)/libtaizhang.a
 	@mkdir -p $(dir $@)
@@ -147,6 +147,10 @@ $(BUILD)/bench/similar: bench/similar.c $(BUILD)/libtaizhang.a
 	$(CC) $(CFLAGS) $(TZ_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libtaizhang.a $(TZ_LIBS) $(LDLIBS)
 
 $(BUILD)/bench/search: bench/search.c $(BUILD)/libtaizhang.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(TZ_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libtaizhang.a $(TZ_LIBS) $(LDLIBS)
+
+$(BUILD)/bench/export: bench/export.c $(BUILD)/libtaizhang.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(TZ_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libtaizhang.a $(TZ_LIBS) $(LDLIBS)
 

@@ -22,6 +22,10 @@ static const char usage[] =
 	"  restore   put a backup in place       (taizhang restore --db URL --from FILE [--force])\n"
 	"  routes    print the route table as JSON (taizhang routes [--array])\n"
 	"  train     train the routing suggestions (taizhang train --db URL)\n"
+	"  export    the ledger as XLSX or CSV   (taizhang export --db URL --format xlsx --out FILE)\n"
+	"  import    an Excel/CSV ledger in      (taizhang import --db URL [--dry-run] FILE)\n"
+	"  report    the briefing (简报) of a period (taizhang report --db URL --from DATE --to DATE\n"
+	"            [--format text|html|pdf] [--department CODE] [--out FILE])\n"
 	"\n"
 	"Every command takes --help. URL is a SQLite file path (default ./taizhang.db).\n"
 	"Settings come from taizhang.conf, TAIZHANG_* environment variables and flags.\n";
@@ -35,7 +39,8 @@ int main(int argc, char **argv)
 		{"serve", cmd_serve}, {"init", cmd_init}, {"user", cmd_user},
 		{"apikey", cmd_apikey}, {"demo", cmd_demo},
 		{"backup", cmd_backup}, {"restore", cmd_restore}, {"routes", cmd_routes},
-		{"train", cmd_train},
+		{"train", cmd_train}, {"export", cmd_export}, {"import", cmd_import},
+		{"report", cmd_report},
 	};
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {

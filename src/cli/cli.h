@@ -37,6 +37,9 @@ int cmd_backup(int argc, char **argv);  /* backup.c */
 int cmd_restore(int argc, char **argv); /* backup.c */
 int cmd_routes(int argc, char **argv); /* routes.c: the route table as JSON */
 int cmd_train(int argc, char **argv);  /* train.c: the routing suggestions */
+int cmd_export(int argc, char **argv); /* export.c: the ledger as XLSX or CSV */
+int cmd_import(int argc, char **argv); /* import.c: an office's XLSX or CSV ledger in */
+int cmd_report(int argc, char **argv); /* report.c: the briefing (简报) */
 
 /* Run the HTTP server on an open database until SIGINT/SIGTERM. */
 int cli_serve_db(const config *cfg);

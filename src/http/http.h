@@ -82,6 +82,11 @@ struct response {
 	buf body;
 	kvlist headers;           /* extra headers: Location, Set-Cookie, Allow ... */
 	bool secure_cookies;      /* cookies get "; Secure" (from http_config) */
+	/* A body read from a file instead of `body` (resp_file): the
+	 * response owns file_fd while has_file. */
+	bool has_file;
+	int file_fd;
+	uint64_t file_size;
 };
 
 /* A route: method, pattern, roles allowed (0: anyone), handler. Patterns
@@ -122,6 +127,12 @@ void resp_error(request *rq, response *rs, int status, const char *hint);
 void resp_set_cookie(response *rs, const char *name, const char *value, int max_age_s);
 /* Retry-After: seconds (429 and 503 answers). */
 void resp_retry_after(response *rs, int seconds);
+/* Answer with the first size bytes of the open file fd instead of the
+ * buffered body, for answers too large to hold in memory (exports): the
+ * server streams it. Takes ownership of fd (closed when the answer is sent,
+ * replaced by resp_error, or freed). Seek position is ignored: it is read
+ * from offset 0. Typically a temporary file already unlinked. */
+void resp_file(response *rs, int fd, uint64_t size);
 
 /* Parameter lookup: form first for POST, then query. */
 const char *rq_param(const request *rq, const char *name);

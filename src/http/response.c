@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "base/util.h"
 #include "http/form.h"
@@ -79,6 +80,25 @@ static void error_text(int status, const char **title, const char **hint)
 	}
 }
 
+/* Forget a file body set with resp_file, closing it. */
+static void resp_file_drop(response *rs)
+{
+	if (rs->has_file)
+		close(rs->file_fd);
+	rs->has_file = false;
+	rs->file_fd = -1;
+	rs->file_size = 0;
+}
+
+void resp_file(response *rs, int fd, uint64_t size)
+{
+	resp_file_drop(rs);
+	buf_reset(&rs->body);
+	rs->has_file = true;
+	rs->file_fd = fd;
+	rs->file_size = size;
+}
+
 /* Drop the headers a failed handler may have set (Location,
  * Content-Disposition, ...), keeping cookies. */
 static void keep_cookie_headers(response *rs)
@@ -124,6 +144,7 @@ void resp_error(request *rq, response *rs, int status, const char *hint)
 		hint = dflt;
 	rs->status = status;
 	buf_reset(&rs->body);
+	resp_file_drop(rs);
 	keep_cookie_headers(rs);
 	if (status == 503)
 		resp_header(rs, "Retry-After", "10");
@@ -227,6 +248,7 @@ void rq_free(request *rq)
 
 void resp_free(response *rs)
 {
+	resp_file_drop(rs);
 	buf_free(&rs->body);
 	kv_free(&rs->headers);
 	memset(rs, 0, sizeof *rs);

@@ -29,6 +29,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/utf8.h"
 #include "base/util.h"
@@ -263,17 +264,32 @@ static void default_header(struct MHD_Response *r, const response *rs, const cha
 	MHD_add_response_header(r, name, value);
 }
 
-/* Turn rs into an MHD response with the handler's and the security
- * headers. Takes the body. */
-static struct MHD_Response *make_response(response *rs)
+/* The MHD response for rs's body: the buffer, or the file of resp_file
+ * (libmicrohttpd then owns the descriptor and closes it). */
+static struct MHD_Response *body_response(response *rs)
 {
+	if (rs->has_file) {
+		rs->has_file = false; /* owned by MHD from here */
+		struct MHD_Response *r = MHD_create_response_from_fd64(rs->file_size, rs->file_fd);
+		if (!r)
+			close(rs->file_fd);
+		return r;
+	}
 	size_t len = rs->body.len;
 	char *data = buf_steal(&rs->body);
 	struct MHD_Response *r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
-	if (!r) {
+	if (!r)
 		free(data);
+	return r;
+}
+
+/* Turn rs into an MHD response with the handler's and the security
+ * headers. Takes the body (or the file). */
+static struct MHD_Response *make_response(response *rs)
+{
+	struct MHD_Response *r = body_response(rs);
+	if (!r)
 		return NULL;
-	}
 	for (size_t i = 0; i < rs->headers.n; i++)
 		MHD_add_response_header(r, rs->headers.items[i].name, rs->headers.items[i].value);
 	default_header(r, rs, "Content-Type",

@@ -221,3 +221,17 @@ void event_list_free(event *v, size_t n)
 	}
 	free(v);
 }
+
+int event_notes(db *d, int64_t matter_id, const char *action, bool public_only,
+		void (*fn)(void *ctx, int64_t at, const char *note), void *ctx)
+{
+	db_stmt *q = db_query(d,
+			      "SELECT at, note FROM events WHERE matter_id = ? AND action = ?"
+			      " AND note <> '' AND (public = 1 OR ? = 0) ORDER BY id",
+			      "iti", matter_id, action, (int64_t)(public_only ? 1 : 0));
+	int r;
+	while ((r = db_step(q)) == DB_ROW)
+		fn(ctx, db_int(q, 0), db_text(q, 1));
+	db_done(q);
+	return r == DB_DONE ? LEDGER_OK : LEDGER_ERROR;
+}

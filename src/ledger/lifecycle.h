@@ -88,6 +88,13 @@ typedef struct event {
 int event_list(db *d, int64_t matter_id, bool public_only, event **out, size_t *n);
 void event_list_free(event *v, size_t n);
 
+/* Call fn(ctx, at, note) for each non-empty note of matter_id's events of
+ * one action (e.g. "progress"), oldest first, without loading the events
+ * whole (an export calls it for every row); public_only: only the notes
+ * shown on the public timeline. LEDGER_OK or LEDGER_ERROR. */
+int event_notes(db *d, int64_t matter_id, const char *action, bool public_only,
+		void (*fn)(void *ctx, int64_t at, const char *note), void *ctx);
+
 /* One entry of the public feed of changes across matters. */
 typedef struct feed_event {
 	int64_t id, at;

@@ -217,7 +217,7 @@ static bool text_ok(const char *s, size_t min, size_t max, bool multiline)
 	return cps >= min && cps <= max && (min == 0 || !utf8_blank(s));
 }
 
-static bool phone_ok(const char *p)
+bool matter_phone_valid(const char *p)
 {
 	if (str_empty(p))
 		return true;
@@ -263,7 +263,7 @@ static const char *submission_problem(db *d, const submission *s)
 		return "地址不超过200字";
 	if (!text_ok(s->submitter_name, 0, 50, false))
 		return "姓名不超过50字";
-	if (!phone_ok(s->submitter_phone))
+	if (!matter_phone_valid(s->submitter_phone))
 		return "联系电话格式不正确";
 	if (!text_ok(s->submitter_id_number, 0, 30, false))
 		return "证件号码不超过30字";
@@ -297,7 +297,7 @@ struct submit_ctx {
 	routing_suggestion route; /* worked out before the transaction */
 };
 
-static int next_number(db *d, int64_t now, char out[32])
+int matter_next_number(db *d, int64_t now, char out[32])
 {
 	char today[11];
 	ledger_today(now, today);
@@ -320,7 +320,7 @@ static int submit_tx(db *d, void *vctx)
 	int limited = ratelimit_hit(d, s->limit, x->now);
 	if (limited != LEDGER_OK)
 		return limited;
-	if (next_number(d, x->now, x->number) != LEDGER_OK)
+	if (matter_next_number(d, x->now, x->number) != LEDGER_OK)
 		return LEDGER_ERROR;
 	char hash[65];
 	secret_hash(x->secret, hash);

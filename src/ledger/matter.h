@@ -128,6 +128,10 @@ typedef struct submission {
 	const struct rate_limit *limit;
 } submission;
 
+/* Does p look like a phone number (digits with + - ( ) and spaces, at
+ * most 20 bytes, at least 3 digits)? An empty one is fine (optional). */
+bool matter_phone_valid(const char *p);
+
 /* Hand in a new matter (status submitted) with its first event, in one
  * transaction. Fills number_out (TZ-YYYY-NNNNNN) and secret_out (the
  * resident's 查询码, shown once; only its hash is stored). who may be an
@@ -183,6 +187,17 @@ typedef struct matter_list {
 int matter_find(db *d, const actor *who, const matter_filter *f, const char *today,
 		matter_list *out);
 void matter_list_free(matter_list *l);
+
+/* Call fn(ctx, m) for every matter that passes f, oldest first (created_at,
+ * then id), stepping one statement, so memory stays bounded however many
+ * rows match (exports). offset, limit and count_cap are ignored; with f->q,
+ * every match of the full-text index, unranked and without snippets. Each
+ * matter is read as who may read it (personal fields blanked) and cleared
+ * after fn returns; fn returns 0 to go on, anything else stops the walk and
+ * is returned. LEDGER_INVALID for a bad date, LEDGER_ERROR on a database
+ * failure. */
+int matter_each(db *d, const actor *who, const matter_filter *f, const char *today,
+		int (*fn)(void *ctx, const matter *m), void *ctx);
 
 /* Counts for the dashboard. */
 typedef struct status_count {

@@ -208,6 +208,40 @@ done:
 	return rc;
 }
 
+int matter_each(db *d, const actor *who, const matter_filter *f, const char *today,
+		int (*fn)(void *ctx, const matter *m), void *ctx)
+{
+	if ((!str_empty(f->from) && !calendar_date_valid(f->from)) ||
+	    (!str_empty(f->to) && !calendar_date_valid(f->to)))
+		return LEDGER_INVALID;
+	char *match = str_empty(f->q) ? NULL : search_match(f->q, f->public_only);
+	if (!str_empty(f->q) && !match)
+		return LEDGER_OK; /* nothing searchable: no match */
+	where w = {BUF_INIT, NULL, 0, 0};
+	if (match)
+		cond(&w, "m.id IN (SELECT rowid FROM matter_search WHERE matter_search MATCH ?)"),
+			arg_t(&w, match);
+	build_where(f, today, &w);
+	char *sql = str_printf("%s%s ORDER BY m.created_at, m.id", matter_select_sql,
+			       buf_str(&w.sql));
+	db_stmt *q = db_query_args(d, sql, w.args, w.n);
+	int rc = q ? LEDGER_OK : LEDGER_ERROR, r = DB_DONE;
+	while (rc == LEDGER_OK && (r = db_step(q)) == DB_ROW) {
+		matter m;
+		matter_row_read(q, who, today, &m);
+		rc = fn(ctx, &m);
+		matter_clear(&m);
+	}
+	if (rc == LEDGER_OK && r != DB_DONE)
+		rc = LEDGER_ERROR;
+	db_done(q);
+	free(sql);
+	free(match);
+	free(w.args);
+	buf_free(&w.sql);
+	return rc;
+}
+
 void matter_list_free(matter_list *l)
 {
 	for (size_t i = 0; i < l->n; i++)

@@ -11,4 +11,9 @@
 extern const char matter_select_sql[];
 void matter_row_read(db_stmt *q, const actor *who, const char *today, matter *m);
 
+/* The next matter number TZ-YYYY-NNNNNN (the year of now in Beijing) from
+ * the per-year counter, inside the caller's transaction: submission and
+ * import (matter_import.c) number matters alike. */
+int matter_next_number(db *d, int64_t now, char out[32]);
+
 #endif

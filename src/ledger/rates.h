@@ -13,14 +13,18 @@
  *                          either past its deadline or already resolved)
  *   satisfaction (满意率)  satisfied + basically satisfied / rated
  *   on_time (按时办结率)   resolved on or before the deadline / resolved
+ *   completion (办结率)    resolved or closed / received (受理: handed in and
+ *                          not rejected)
  *
- * A rate with denominator 0 has no value (the API writes null).
+ * A rate with denominator 0 has no value (the API writes null). Worked
+ * example, and why each matter is left in or out: docs/rates.md.
  */
 #ifndef TZ_LEDGER_RATES_H
 #define TZ_LEDGER_RATES_H
 
 #include <stdint.h>
 
+#include "ledger/matter.h"
 #include "store/db.h"
 
 typedef struct rate {
@@ -28,7 +32,8 @@ typedef struct rate {
 } rate;
 
 typedef struct rates {
-	rate response, resolution, satisfaction, on_time;
+	rate response, resolution, satisfaction, on_time, completion;
+	int64_t overdue; /* open and past the deadline, as of today */
 } rates;
 
 typedef struct rates_filter {
@@ -42,7 +47,32 @@ typedef struct rates_filter {
  * LEDGER_INVALID for a date that is not YYYY-MM-DD, or LEDGER_ERROR. */
 int rates_compute(db *d, const rates_filter *f, const char *today, rates *out);
 
+/* The rates of each lead department in one pass (rather than one
+ * rates_compute per department), with the matters counted by current
+ * status. */
+typedef struct rates_group {
+	int64_t department_id; /* 0: no lead department yet */
+	rates r;
+	int64_t by_status[ST_COUNT];
+} rates_group;
+
+/* Compute the rates of f grouped by lead department, ordered by department
+ * id (0 first); *out is malloc'ed (caller frees it, even when *n is 0).
+ * Departments without matters in the period have no row. Results as
+ * rates_compute. */
+int rates_by_department(db *d, const rates_filter *f, const char *today, rates_group **out,
+			size_t *n);
+
+/* Add r's numerators, denominators and counts to *into (the total of
+ * rates_by_department's groups is rates_compute's answer). */
+void rates_add(rates *into, const rates *r);
+
 /* num / den as a percentage, or -1 when den is 0. */
 double rate_percent(rate r);
+
+/* The percentage with one decimal as the briefing and the charts print it
+ * ("96.2"; rounded on the tenths as the staff API rounds), or "" when den
+ * is 0 (no value: the caller says 暂无评价 or the like). */
+void rate_format(rate r, char out[16]);
 
 #endif

@@ -31,6 +31,7 @@ static const term subkinds[] = {
 static const term channels[] = {
 	{"web", "网上"},     {"kiosk", "自助终端"}, {"hotline", "热线"},  {"box", "意见箱"},
 	{"visit", "走访"},   {"petition", "信访"},  {"inspection", "检查"}, {"app", "应用接入"},
+	{"import", "台账导入"}, /* matters taken in from an office's sheet (report/import.c) */
 };
 
 static const term ratings[] = {

@@ -308,6 +308,27 @@ static const char v8[] =
 	"  area_id INTEGER NOT NULL DEFAULT 0,"      /* 0: none */
 	"  PRIMARY KEY (band_key, created_at, matter_id)) WITHOUT ROWID;";
 
+static const char v9[] =
+	/* Import of an office's own Excel/CSV ledger (report/import.c,
+	 * ledger/matter_import.c). external_number is the 编号 the office's
+	 * sheet gave a matter when it is not one of ours: a second import of
+	 * the same sheet finds the matter by it and updates it instead of
+	 * adding it again. */
+	"ALTER TABLE matters ADD COLUMN external_number TEXT;"
+	"CREATE UNIQUE INDEX matters_external_number ON matters(external_number)"
+	"  WHERE external_number IS NOT NULL;"
+	/* A file uploaded on /staff/import, kept between the dry run the page
+	 * shows and the clerk's confirmation (so the same bytes are imported
+	 * as were checked), found by the hash of a random token, only by the
+	 * user who uploaded it, and removed once used or a day old. */
+	"CREATE TABLE import_uploads ("
+	"  token_hash TEXT PRIMARY KEY,"
+	"  user_id INTEGER NOT NULL REFERENCES users(id),"
+	"  filename TEXT NOT NULL,"
+	"  data BLOB NOT NULL,"
+	"  created_at INTEGER NOT NULL);"
+	"CREATE INDEX import_uploads_created ON import_uploads(created_at);";
+
 const migration schema_migrations[] = {
 	{1, "ledger core", v1},
 	{2, "Open311 services, private contact fields, request tokens", v2},
@@ -317,5 +338,6 @@ const migration schema_migrations[] = {
 	{6, "routing suggestions", v6},
 	{7, "duplicate signatures", v7},
 	{8, "duplicate signatures with their filters", v8},
+	{9, "import: external numbers, uploads awaiting confirmation", v9},
 };
 const int schema_nmigrations = sizeof schema_migrations / sizeof schema_migrations[0];

@@ -2,7 +2,8 @@
  * assets.c — the static files of the web interface, embedded in the binary
  * as string literals so a deployment is one file: /static/style.css (our
  * own small stylesheet: system fonts, no external fonts or CDNs, mobile
- * first). Pages work without JavaScript, so there is no script.
+ * first) and /static/print.js. Pages work without JavaScript; the one
+ * script only wires the briefing's print button.
  *
  * To change the stylesheet, edit the literal below; each line of CSS is one
  * line of the literal.
@@ -207,7 +208,29 @@ static const char style_css[] =
 	"  form.filters { grid-template-columns: repeat(5, 1fr); }\n"
 	"}\n"
 	"\n"
+	"/* the wall chart (挂图作战, dashboard.c) and the briefing (简报, briefing_page.c) */\n"
+	"svg.chart { display: block; width: 100%; height: auto; max-width: 100%; }\n"
+	"figure.chart { margin: 0 0 16px; background: #fff; border: 1px solid var(--line); border-radius: var(--radius); padding: 8px; }\n"
+	"figure.chart figcaption { font-weight: 600; margin-bottom: 4px; }\n"
+	".chart-grid { display: grid; grid-template-columns: 1fr; gap: 0 16px; }\n"
+	".meters { display: grid; grid-template-columns: repeat(2, 1fr); gap: 8px; margin-top: 8px; }\n"
+	".meters svg { background: #fff; border: 1px solid var(--line); border-radius: var(--radius); }\n"
+	"table.resp tr.warn th, table.resp tr.warn td { background: var(--err-bg); }\n"
+	".period { color: var(--muted); } .links { margin: 8px 0 16px; }\n"
+	".briefing { background: #fff; border: 1px solid var(--line); border-radius: var(--radius); padding: 24px; line-height: 1.8; }\n"
+	".briefing h1 { text-align: center; } .briefing .period { text-align: center; }\n"
+	".briefing table { margin-bottom: 12px; } .briefing ol.cases p { margin: 2px 0; }\n"
+	".wall.screen { font-size: 1.35rem; } .wall.screen .stats b { font-size: 3rem; }\n"
+	".wall.screen h2 { font-size: 1.8rem; } .wall.screen table { font-size: 1.2rem; }\n"
+	"@media (min-width: 900px) { .meters { grid-template-columns: repeat(4, 1fr); } .chart-grid { grid-template-columns: 1fr 1fr; } }\n"
+	"@media (min-width: 1800px) { .wall .stats b { font-size: 2.6rem; } .wall { font-size: 1.2rem; } }\n"
+	"\n"
 	"@media print {\n"
+	"  @page { size: A4; margin: 16mm 14mm 18mm; }\n"
+	"  .briefing-tools, .links { display: none !important; }\n"
+	"  .briefing { border: 0; padding: 0; } .page-break { break-before: page; }\n"
+	"  thead { display: table-header-group; } figure.chart, .meters svg { break-inside: avoid; }\n"
+	"  .wall.screen, .wall.screen table { font-size: inherit; } table.resp tr.warn th, table.resp tr.warn td { background: #fff !important; font-weight: 700; }\n"
 	"  header.site, footer.site, .nav, .who, form, .pager, .skip, button, .button { display: none !important; }\n"
 	"  body { background: #fff; font-size: 11pt; }\n"
 	"  main { padding: 0; }\n"
@@ -221,8 +244,17 @@ static const char style_css[] =
 	"}\n"
 	"@media (prefers-reduced-motion: reduce) { * { transition: none !important; } }\n";
 
+/* The briefing's print button: shown and wired only when scripts run
+ * (the page prints the same through the browser's own menu). */
+static const char print_js[] =
+	"document.querySelectorAll('button.print').forEach(function (b) {\n"
+	"  b.hidden = false;\n"
+	"  b.addEventListener('click', function () { window.print(); });\n"
+	"});\n";
+
 static const asset assets[] = {
 	{"style.css", "text/css; charset=utf-8", style_css},
+	{"print.js", "text/javascript; charset=utf-8", print_js},
 };
 
 /* GET /static/{name}: an embedded file with a one-hour public cache, or 404

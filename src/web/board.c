@@ -173,6 +173,7 @@ void page_board(request *rq, response *rs)
 	buf_puts(&rs->body, "<h1>公开栏</h1><p class=\"muted\">挂牌督办，办结销号。这里公开群众反映事项的办理情况，"
 			    "不含任何个人信息；已销号的事项以删除线标出。</p>");
 	filter_form(rq, &rs->body, &f, &l);
+	html_export_links(rq, &rs->body, "/board/export", NULL); /* public rules: web/export.c */
 	board_table(&rs->body, &list);
 	html_pager(rq, &rs->body, &list, f.offset, PAGE_SIZE);
 	page_end(rq, rs);

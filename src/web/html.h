@@ -22,8 +22,8 @@ enum page_kind {
 /* Start a page: doctype, head (title escaped, the stylesheet), header with
  * the navigation for this kind of page and visitor. `active` names the nav
  * item to highlight (NULL: none). Public: "home", "submit", "track",
- * "board", "login". Staff: "staff", "inbox", "queue", "overdue", "matters",
- * "new", "departments", "areas", "categories", "users". */
+ * "board", "login". Staff: "staff", "inbox", "queue", "overdue", "matters", "briefing",
+ * "new", "import", "departments", "areas", "categories", "users". */
 void page_begin(request *rq, response *rs, enum page_kind kind, const char *title,
 		const char *active);
 /* Close the page (footer, closing tags). */
@@ -70,6 +70,10 @@ void form_option(buf *b, const char *value, const char *label, bool selected);
  * and true; a positive decimal integer gives it and true; anything else
  * gives false (the caller answers 400). */
 bool web_param_id(const request *rq, const char *name, int64_t *out);
+/* The "导出 Excel" and "导出 CSV" links of a list (export.c): to
+ * BASE.xlsx and BASE.csv with the request's own query parameters (without
+ * offset) and, when list is not NULL, list=LIST. */
+void html_export_links(request *rq, buf *b, const char *base, const char *list);
 /* The office's name for headings: app->office_name or "taizhang 台账". */
 const char *web_office_name(const request *rq);
 

@@ -40,6 +40,7 @@ static const nav_item staff_nav[] = {
 	{"queue", "本单位", "/staff/queue"},
 	{"overdue", "超期", "/staff/overdue"},
 	{"matters", "台账", "/staff/matters"},
+	{"briefing", "简报", "/staff/briefing"},
 };
 
 static const nav_item admin_nav[] = {
@@ -94,6 +95,10 @@ static void nav_staff(request *rq, buf *b, const char *active)
 	if (role & (ROLE_ADMIN | ROLE_LEADER | ROLE_CLERK)) {
 		static const nav_item intake = {"new", "代录", "/staff/new"};
 		nav_link(b, &intake, active);
+	}
+	if (role & (ROLE_ADMIN | ROLE_CLERK)) {
+		static const nav_item import = {"import", "导入台账", "/staff/import"};
+		nav_link(b, &import, active);
 	}
 	if (role & ROLE_ADMIN) {
 		buf_puts(b, "<li class=\"nav-group\"><span>管理</span><ul>");

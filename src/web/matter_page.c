@@ -145,8 +145,8 @@ static void facts_submitter(request *rq, buf *b, const matter *m)
 
 /* ---------- timeline and photos ---------- */
 
-/* The Chinese label of an event's action (the lifecycle's, or the two
- * events that are not actions). */
+/* The Chinese label of an event's action (the lifecycle's, or the
+ * events that are not actions: submit, merged_in, import). */
 static const char *event_label(const char *action)
 {
 	int act = action_from_name(action);
@@ -156,6 +156,8 @@ static const char *event_label(const char *action)
 		return "提交";
 	if (str_cmp0(action, "merged_in") == 0)
 		return "合并重复事项";
+	if (str_cmp0(action, "import") == 0)
+		return "台账导入";
 	return action ? action : "";
 }
 

@@ -30,6 +30,10 @@ void page_inbox(request *rq, response *rs);
 void page_queue(request *rq, response *rs);
 void page_overdue(request *rq, response *rs);
 void page_matters(request *rq, response *rs);
+/* the briefing (简报): briefing_page.c */
+void page_briefing(request *rq, response *rs);
+void page_briefing_pdf(request *rq, response *rs);
+void page_briefing_txt(request *rq, response *rs);
 void page_intake_form(request *rq, response *rs);
 void page_intake_post(request *rq, response *rs);
 void page_matter(request *rq, response *rs);
@@ -42,6 +46,12 @@ void page_admin_categories(request *rq, response *rs);
 void page_admin_categories_post(request *rq, response *rs);
 void page_admin_users(request *rq, response *rs);
 void page_admin_users_post(request *rq, response *rs);
+/* uploads: import.c (an office's Excel/CSV ledger in) */
+void page_import_form(request *rq, response *rs);
+void page_import_post(request *rq, response *rs);
+/* downloads: export.c */
+void page_staff_export(request *rq, response *rs);
+void page_board_export(request *rq, response *rs);
 
 /* The route table of the web pages. */
 extern const route web_routes[];

@@ -113,6 +113,7 @@ static void list_page(request *rq, response *rs, const char *title, const char *
 	page_begin(rq, rs, PAGE_STAFF, title, active);
 	list_heading(b, title, intro);
 	buf_puts(b, filters);
+	html_export_links(rq, b, "/staff/export", active); /* the list with its filters */
 	/* The tests read this line (tests/e2e/harness.py staff_count). */
 	if (l.total > 0)
 		buf_printf(b, "<p>共 <strong>%lld%s</strong> 件</p>\n", (long long)l.total,
@@ -192,6 +193,7 @@ void page_inbox(request *rq, response *rs)
 	buf_puts(b, "<form method=\"get\" action=\"/staff/inbox\" class=\"filters\">");
 	search_field(b, q, "编号、标题或内容");
 	buf_puts(b, "<div class=\"form-actions\"><button type=\"submit\">搜索</button></div></form>\n");
+	html_export_links(rq, b, "/staff/export", "inbox");
 	if (!inbox_section(rq, b, ST_SUBMITTED, q, "新提交", "目前没有待受理的新事项。") ||
 	    !inbox_section(rq, b, ST_RETURNED, q, "退单待重新派单", "目前没有退回的事项。")) {
 		resp_error(rq, rs, 500, "台账暂时无法读取，请稍后再试");

@@ -203,6 +203,8 @@ static const char *event_title(const event *e)
 		return action_label(act);
 	if (str_cmp0(e->action, "submit") == 0)
 		return "提交";
+	if (str_cmp0(e->action, "import") == 0)
+		return "台账导入";
 	int st = status_from_name(e->to_status);
 	return st >= 0 ? status_label(st) : "办理记录";
 }

@@ -11,11 +11,13 @@ JSON), /metrics and the server's own log must hold none of it: not the strings, 
 digits with separators removed, not one character of the names. The observer's pages and
 API answers must hold none of it either, while a clerk does see all of it (so the test
 cannot pass on pages that show nothing)."""
+import io
 import json
 import os
 import re
 import sys
 import urllib.parse
+import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (new_api_key, NUMBER_RE, VALGRIND, Server, act, check, day, digits_joined, done,  # noqa: E402
@@ -40,6 +42,14 @@ STRINGS = NAMES + [WEB["phone"], PRIVATE["phone"], O311["phone"], INTAKE["phone"
                    API["phone"], API["id_number"], API["contact"], O311["email"],
                    O311["device_id"], "zhuochongyu", "qi.liyi", "9c41f27ab3e8"]
 MAX_PAGES = 150 if VALGRIND else 600
+
+
+def body_text(r):
+    """An answer's text; an XLSX download (a zip) as the text of all its parts."""
+    if r.body[:4] == b"PK\x03\x04":
+        z = zipfile.ZipFile(io.BytesIO(r.body))
+        return "\n".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
+    return r.body.decode("utf-8", "replace")
 
 
 def leaks(text):
@@ -81,7 +91,7 @@ class Seen:
     def leaks(self):
         out = []
         for r in self.answers:
-            text = r.body.decode("utf-8", "replace")
+            text = body_text(r)
             for h in r.headers:
                 text += "\n%s: %s" % h
             found = leaks(text)
@@ -248,6 +258,14 @@ with Server("personal") as srv:
               % (len(visited), len(seen.answers)), len(visited) >= 10, sorted(visited))
         texts = "\n".join(r.text for r in seen.answers)
         shown = [n for k, n in S["numbers"].items() if k != "private" and n and n in texts]
+        exports = [r for r in seen.answers if r.path.startswith("/board/export.")]
+        etext = "\n".join(body_text(r) for r in exports)
+        check("… the crawl downloaded the board's exports (CSV and XLSX), which list the public "
+              "matters and not the private one",
+              {r.path.split("?")[0] for r in exports} == {"/board/export.csv", "/board/export.xlsx"}
+              and all(r.status == 200 for r in exports) and S["numbers"]["web"] in etext
+              and S["numbers"]["private"] not in etext,
+              [(r.path, r.status) for r in exports])
         check("… and they show the public matters (not vacuous)", len(shown) == 4
               and "已到现场查看" in texts and "已修复" in texts, shown)
         pn = S["numbers"]["private"]
