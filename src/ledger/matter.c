@@ -44,6 +44,8 @@
 	" LEFT JOIN categories sc ON sc.id = m.suggested_category_id"
 
 const char matter_select_sql[] = "SELECT " MATTER_COLUMNS MATTER_FROM;
+const char matter_columns_sql[] = MATTER_COLUMNS;
+const char matter_from_sql[] = MATTER_FROM;
 
 /* Column col as a new string, or "" for a reader who may not see it. */
 static char *personal_dup(db_stmt *q, int col, bool personal)
@@ -51,8 +53,9 @@ static char *personal_dup(db_stmt *q, int col, bool personal)
 	return xstrdup(personal && db_text(q, col) ? db_text(q, col) : "");
 }
 
-/* Read one row selected with matter_select_sql into *m. */
-void matter_row_read(db_stmt *q, const actor *who, const char *today, matter *m)
+/* Read one row selected with matter_select_sql into *m; returns the
+ * number of columns read (a statement may select more after them). */
+int matter_row_read(db_stmt *q, const actor *who, const char *today, matter *m)
 {
 	int c = 0;
 	memset(m, 0, sizeof *m);
@@ -113,6 +116,7 @@ void matter_row_read(db_stmt *q, const actor *who, const char *today, matter *m)
 	m->suggestion_source = db_text_dup(q, c++);
 	m->overdue = status_is_open(m->status) && m->deadline && today &&
 		     strcmp(m->deadline, today) < 0;
+	return c;
 }
 
 void matter_clear(matter *m)
@@ -324,26 +328,31 @@ static int submit_tx(db *d, void *vctx)
 		return LEDGER_ERROR;
 	char hash[65];
 	secret_hash(x->secret, hash);
-	char respond_by[11] = "", deadline[11] = "";
+	char respond_by[11] = "";
 	int64_t respond_days = 1;
 	if (s->category_id)
 		respond_days = db_scalar(d, 1, "SELECT respond_days FROM categories WHERE id = ?", "i",
 					 s->category_id);
 	if (calendar_deadline(d, x->today, (int)respond_days, respond_by) != LEDGER_OK)
 		return LEDGER_ERROR;
-	(void)deadline;
 	/* One statement: the submission is the hot write of a busy day. A
-	 * matter without a point has NULL coordinates, not 0,0. */
+	 * matter without a point has NULL coordinates, not 0,0; one without a
+	 * routing suggestion has NULL for it. */
 	int64_t has_point = s->has_point ? 1 : 0;
+	const routing_suggestion *r = &x->route;
+	int64_t suggested = *r->source ? 1 : 0;
 	int64_t id = db_scalar(
 		d, -1,
 		"INSERT INTO matters(number, secret, kind, subkind, category_id, title, description,"
 		" area_id, address, lat, lon, channel, submitter_name, submitter_phone,"
 		" submitter_kind, submitter_id_number, submitter_contact, attributes, media_url,"
-		" respond_by, priority, public, status, created_by, created_at, updated_at)"
+		" respond_by, priority, public, status, created_by, created_at, updated_at,"
+		" suggested_department_id, suggested_category_id, suggestion_confidence,"
+		" suggestion_source)"
 		" VALUES (?,?,?,?,?,?,?,?,?, CASE WHEN ? THEN ? END, CASE WHEN ? THEN ? END,"
-		" ?,?,?,?,?,?,?,?,?,?,?,'submitted',?,?,?) RETURNING id",
-		"ttttzttzt" "idid" "tttttttttii" "z" "ii",
+		" ?,?,?,?,?,?,?,?,?,?,?,'submitted',?,?,?, ?,?, CASE WHEN ? THEN ? END, ?)"
+		" RETURNING id",
+		"ttttzttzt" "idid" "tttttttttii" "z" "ii" "zz" "id" "t",
 		x->number, hash, s->kind, s->subkind ? s->subkind : "", s->category_id, s->title,
 		s->description, s->area_id, s->address ? s->address : "", has_point, s->lat,
 		has_point, s->lon, s->channel, s->submitter_name ? s->submitter_name : "",
@@ -353,8 +362,8 @@ static int submit_tx(db *d, void *vctx)
 		s->submitter_contact ? s->submitter_contact : "",
 		s->attributes ? s->attributes : "{}", s->media_url ? s->media_url : "", respond_by,
 		(int64_t)s->priority, (int64_t)(s->is_public ? 1 : 0), x->who ? x->who->user_id : 0,
-		x->now, x->now);
-	if (id < 0 || routing_store(d, id, &x->route) != LEDGER_OK)
+		x->now, x->now, r->department_id, r->category_id, suggested, r->confidence, r->source);
+	if (id < 0)
 		return LEDGER_ERROR;
 	if (s->token_out) {
 		token_random(s->token_out);

@@ -9,7 +9,10 @@
 #include "ledger/matter.h"
 
 extern const char matter_select_sql[];
-void matter_row_read(db_stmt *q, const actor *who, const char *today, matter *m);
+/* Its two halves, for a statement that selects more after the matter's
+ * columns: "m.id, m.number, ..." and " FROM matters m LEFT JOIN ...". */
+extern const char matter_columns_sql[], matter_from_sql[];
+int matter_row_read(db_stmt *q, const actor *who, const char *today, matter *m);
 
 /* The next matter number TZ-YYYY-NNNNNN (the year of now in Beijing) from
  * the per-year counter, inside the caller's transaction: submission and
