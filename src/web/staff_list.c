@@ -36,8 +36,14 @@ static void matter_row(buf *b, const matter *m, bool personal)
 	buf_printf(b, "<td>%h", kind_label(m->kind));
 	if (!str_empty(m->subkind))
 		buf_printf(b, "·%h", m->subkind);
-	buf_printf(b, "</td><td>%h</td><td>%h</td><td>%h</td><td>%h</td>", m->category_name,
-		   m->area_name, m->department_name, m->assignee_name);
+	buf_printf(b, "</td><td>%h</td><td>%h</td><td>%h", m->category_name, m->area_name,
+		   m->department_name);
+	/* Not yet routed: the routing suggestion, for the clerk triaging the
+	 * inbox (accepted with one click on the matter's page). */
+	if (!m->department_id && m->suggested_department_id && status_is_open(m->status))
+		buf_printf(b, "<small class=\"suggested\">建议：%h</small>",
+			   m->suggested_department_name);
+	buf_printf(b, "</td><td>%h</td>", m->assignee_name);
 	buf_puts(b, "<td>");
 	html_deadline(b, m->deadline, m->overdue);
 	buf_puts(b, "</td><td>");

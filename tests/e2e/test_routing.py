@@ -13,6 +13,7 @@ import sqlite3
 import sys
 import tempfile
 import time
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (Server, check, done, new_api_key, note, require_binary, run_cli,  # noqa: E402
@@ -134,6 +135,10 @@ def _suggest():
         m = re.search(r"建议责任单位：(\S+?)（置信度 (\d+)%，模型）", text)
         check("staff page: 建议责任单位：水务公司（置信度 NN%，模型）",
               m and m.group(1) == "水务公司" and 50 <= int(m.group(2)) <= 100, text[:1500])
+        inbox = clerk.get("/staff/inbox")
+        row = next((r for r in inbox.page.find_all("tr") if number in r.text()), None)
+        check("inbox: the new matter's row shows 建议：水务公司 under 责任单位",
+              row is not None and "建议：水务公司" in row.text(), row.text() if row else inbox.status)
         one = None
         for form in mp.page.find_all("form"):
             for b in form.find_all("button"):
@@ -157,6 +162,11 @@ def _suggest():
         mp = clerk.get("/staff/m/" + number)
         check("after the click: the page no longer offers the suggestion",
               "采纳建议" not in mp.text)
+        queue = clerk.get("/staff/matters?q=" + urllib.parse.quote(number))
+        row = next((r for r in queue.page.find_all("tr") if number in r.text()), None)
+        check("after the click: the ledger's row shows the department, no suggestion",
+              row is not None and "水务公司" in row.text() and "建议：" not in row.text(),
+              row.text() if row else queue.status)
 
 
 @section("the server retrains by itself once the ledger has grown")
