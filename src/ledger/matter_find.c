@@ -119,6 +119,27 @@ static void build_where(const matter_filter *f, const char *today, where *w)
 		cond(w, "m.created_at < ?"), arg_i(w, calendar_day_start(f->to) + 86400);
 }
 
+/* The conditions of f into *w (which the caller frees), the search words
+ * first as match_cond with the index query bound; *match gets that query
+ * (caller frees; NULL without q). LEDGER_OK, LEDGER_INVALID for a date that
+ * is not YYYY-MM-DD, or LEDGER_NOT_FOUND when q holds nothing searchable
+ * (so nothing matches); on either, nothing is allocated. */
+static int filter_where(const matter_filter *f, const char *today, const char *match_cond,
+			where *w, char **match)
+{
+	if ((!str_empty(f->from) && !calendar_date_valid(f->from)) ||
+	    (!str_empty(f->to) && !calendar_date_valid(f->to)))
+		return LEDGER_INVALID;
+	*match = str_empty(f->q) ? NULL : search_match(f->q, f->public_only);
+	if (!str_empty(f->q) && !*match)
+		return LEDGER_NOT_FOUND;
+	*w = (where){BUF_INIT, NULL, 0, 0};
+	if (*match)
+		cond(w, match_cond), arg_t(w, *match);
+	build_where(f, today, w);
+	return LEDGER_OK;
+}
+
 /* The newest SEARCH_CANDIDATES matches of the index that pass the filters
  * (and one more, to tell that there are more), each with its bm25 score
  * (columns weighted: the title counts most), then ordered by that score
@@ -181,16 +202,11 @@ int matter_find(db *d, const actor *who, const matter_filter *f, const char *tod
 		matter_list *out)
 {
 	memset(out, 0, sizeof *out);
-	if ((!str_empty(f->from) && !calendar_date_valid(f->from)) ||
-	    (!str_empty(f->to) && !calendar_date_valid(f->to)))
-		return LEDGER_INVALID;
-	char *match = str_empty(f->q) ? NULL : search_match(f->q, f->public_only);
-	if (!str_empty(f->q) && !match)
-		return LEDGER_OK; /* nothing searchable: no match */
-	where w = {BUF_INIT, NULL, 0, 0};
-	if (match)
-		cond(&w, "matter_search MATCH ?"), arg_t(&w, match);
-	build_where(f, today, &w);
+	char *match = NULL;
+	where w;
+	int prep = filter_where(f, today, "matter_search MATCH ?", &w, &match);
+	if (prep != LEDGER_OK)
+		return prep == LEDGER_NOT_FOUND ? LEDGER_OK : prep;
 	/* Why CROSS JOIN: it makes the index drive, each hit then checked
 	 * against the filters. Left to itself the planner may walk a filter's
 	 * index (public = 1: half the ledger) and run the full-text query
@@ -245,17 +261,13 @@ int matter_find(db *d, const actor *who, const matter_filter *f, const char *tod
 int matter_each(db *d, const actor *who, const matter_filter *f, const char *today,
 		int (*fn)(void *ctx, const matter *m), void *ctx)
 {
-	if ((!str_empty(f->from) && !calendar_date_valid(f->from)) ||
-	    (!str_empty(f->to) && !calendar_date_valid(f->to)))
-		return LEDGER_INVALID;
-	char *match = str_empty(f->q) ? NULL : search_match(f->q, f->public_only);
-	if (!str_empty(f->q) && !match)
-		return LEDGER_OK; /* nothing searchable: no match */
-	where w = {BUF_INIT, NULL, 0, 0};
-	if (match)
-		cond(&w, "m.id IN (SELECT rowid FROM matter_search WHERE matter_search MATCH ?)"),
-			arg_t(&w, match);
-	build_where(f, today, &w);
+	char *match = NULL;
+	where w;
+	int prep = filter_where(f, today,
+				"m.id IN (SELECT rowid FROM matter_search WHERE matter_search MATCH ?)",
+				&w, &match);
+	if (prep != LEDGER_OK)
+		return prep == LEDGER_NOT_FOUND ? LEDGER_OK : prep;
 	char *sql = str_printf("%s%s ORDER BY m.created_at, m.id", matter_select_sql,
 			       buf_str(&w.sql));
 	db_stmt *q = db_query_args(d, sql, w.args, w.n);
