@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -97,8 +98,8 @@ static void download_headers(request *rq, response *rs, enum export_format fmt,
 
 /* Write the export of filters f[0..n) into an unlinked temporary file and
  * answer it. public_export: the board's rules. */
-static void answer_export(request *rq, response *rs, bool public_export, const matter_filter *f,
-			  size_t n, const char *name, const char *ascii)
+static void write_export(request *rq, response *rs, bool public_export, const matter_filter *f,
+			 size_t n, const char *name, const char *ascii)
 {
 	enum export_format fmt = path_format(rq);
 	const char *tmpdir = getenv("TMPDIR");
@@ -146,6 +147,32 @@ done:
 	}
 	free(err);
 	free(path);
+}
+
+/* Exports being written now, public and staff, and how many may be at
+ * once. Why: writing a whole county's ledger takes a worker thread for
+ * tens of seconds; the board's export is open to anyone, so without a
+ * bound a few visitors could hold every worker and stop the server
+ * answering. One public and two staff exports at a time leave the others
+ * free; one more waits for a 429 and tries again. */
+static atomic_int exports_running[2];
+static const int exports_max[2] = {2, 1};
+
+/* Write the export of filters f[0..n) into an unlinked temporary file and
+ * answer it, or 429 when too many are being written. public_export: the
+ * board's rules. */
+static void answer_export(request *rq, response *rs, bool public_export, const matter_filter *f,
+			  size_t n, const char *name, const char *ascii)
+{
+	atomic_int *running = &exports_running[public_export];
+	if (atomic_fetch_add(running, 1) >= exports_max[public_export]) {
+		atomic_fetch_sub(running, 1);
+		resp_error(rq, rs, 429, "正在导出的文件较多，请稍后再试");
+		resp_retry_after(rs, 30);
+		return;
+	}
+	write_export(rq, rs, public_export, f, n, name, ascii);
+	atomic_fetch_sub(running, 1);
 }
 
 /* The list named by the `list` parameter; -1 when unknown. */
