@@ -10,6 +10,7 @@
 #include "ledger/ledger.h"
 #include "ledger/matter_row.h"
 #include "ledger/search.h"
+#include "base/utf8.h"
 #include "base/buf.h"
 #include "base/util.h"
 
@@ -119,18 +120,61 @@ static void build_where(const matter_filter *f, const char *today, where *w)
 		cond(w, "m.created_at < ?"), arg_i(w, calendar_day_start(f->to) + 86400);
 }
 
+/* Where a search reads: an index table, the MATCH condition on it as a
+ * page reads it (`page`, the table in the FROM clause) and as an export
+ * walks it (`walk`, a subquery), and the score of a hit (lower is better).
+ * The character indexes have no positions, so no bm25: their hits rank by
+ * recency alone. */
+typedef struct search_index {
+	const char *table, *page, *walk, *score;
+} search_index;
+
+static const search_index pairs_index = {
+	"matter_search", "matter_search MATCH ?",
+	"m.id IN (SELECT rowid FROM matter_search WHERE matter_search MATCH ?)",
+	"bm25(matter_search, 5.0, 10.0, 3.0, 2.0, 4.0, 3.0, 1.0)"};
+static const search_index chars_index = {
+	"matter_chars", "matter_chars MATCH ?",
+	"m.id IN (SELECT rowid FROM matter_chars WHERE matter_chars MATCH ?)", "-1.0"};
+static const search_index public_chars_index = {
+	"matter_chars_public", "matter_chars_public MATCH ?",
+	"m.id IN (SELECT rowid FROM matter_chars_public WHERE matter_chars_public MATCH ?)",
+	"-1.0"};
+
+/* The index f's words are looked up in; *one_char gets the character of a
+ * one-character query (search.h), else 0. */
+static const search_index *index_of(const matter_filter *f, uint32_t *one_char)
+{
+	*one_char = str_empty(f->q) ? 0 : search_one_char(f->q);
+	if (!*one_char)
+		return &pairs_index;
+	return f->public_only ? &public_chars_index : &chars_index;
+}
+
+/* The index query for f's words (caller frees): the character itself for a
+ * one-character query, else search_match's; NULL when they hold nothing
+ * searchable. */
+static char *index_query(const matter_filter *f, uint32_t one_char)
+{
+	if (!one_char)
+		return search_match(f->q, f->public_only);
+	char c[5] = "";
+	c[utf8_encode(one_char, c)] = '\0';
+	return str_printf("\"%s\"", c);
+}
+
 /* The conditions of f into *w (which the caller frees), the search words
  * first as match_cond with the index query bound; *match gets that query
  * (caller frees; NULL without q). LEDGER_OK, LEDGER_INVALID for a date that
  * is not YYYY-MM-DD, or LEDGER_NOT_FOUND when q holds nothing searchable
  * (so nothing matches); on either, nothing is allocated. */
-static int filter_where(const matter_filter *f, const char *today, const char *match_cond,
-			where *w, char **match)
+static int filter_where(const matter_filter *f, const char *today, uint32_t one_char,
+			const char *match_cond, where *w, char **match)
 {
 	if ((!str_empty(f->from) && !calendar_date_valid(f->from)) ||
 	    (!str_empty(f->to) && !calendar_date_valid(f->to)))
 		return LEDGER_INVALID;
-	*match = str_empty(f->q) ? NULL : search_match(f->q, f->public_only);
+	*match = str_empty(f->q) ? NULL : index_query(f, one_char);
 	if (!str_empty(f->q) && !*match)
 		return LEDGER_NOT_FOUND;
 	*w = (where){BUF_INIT, NULL, 0, 0};
@@ -148,19 +192,18 @@ static int filter_where(const matter_filter *f, const char *today, const char *m
  * with its six joined names, is then read for the page's rows only. The
  * last column counts the candidates, so a page needs one pass over the
  * index, not a second for its count. */
-static char *search_sql(const char *from_where, int limit, int offset)
+static char *search_sql(const search_index *ix, const char *from_where, int limit, int offset)
 {
 	return str_printf(
-		"WITH hits(id, score, created) AS (SELECT matter_search.rowid,"
-		" bm25(matter_search, 5.0, 10.0, 3.0, 2.0, 4.0, 3.0, 1.0), m.created_at%s"
-		" ORDER BY matter_search.rowid DESC LIMIT %d),"
+		"WITH hits(id, score, created) AS (SELECT %s.rowid, %s, m.created_at%s"
+		" ORDER BY %s.rowid DESC LIMIT %d),"
 		" top(id, rank) AS (SELECT id,"
 		" score * (1.0 + 2592000.0 / (2592000.0 + max(0, ? - created))) FROM hits"
 		" ORDER BY 2, id DESC LIMIT %d OFFSET %d)"
 		" SELECT %s, (SELECT count(*) FROM hits)%s JOIN top t ON t.id = m.id"
 		" ORDER BY t.rank, m.id DESC",
-		from_where, SEARCH_CANDIDATES + 1, limit, offset, matter_columns_sql,
-		matter_from_sql);
+		ix->table, ix->score, from_where, ix->table, SEARCH_CANDIDATES + 1, limit, offset,
+		matter_columns_sql, matter_from_sql);
 }
 
 /* How many rows from_where finds (with its first nargs arguments), up to
@@ -204,18 +247,18 @@ int matter_find(db *d, const actor *who, const matter_filter *f, const char *tod
 	memset(out, 0, sizeof *out);
 	char *match = NULL;
 	where w;
-	int prep = filter_where(f, today, "matter_search MATCH ?", &w, &match);
+	uint32_t one_char;
+	const search_index *ix = index_of(f, &one_char);
+	int prep = filter_where(f, today, one_char, ix->page, &w, &match);
 	if (prep != LEDGER_OK)
 		return prep == LEDGER_NOT_FOUND ? LEDGER_OK : prep;
 	/* Why CROSS JOIN: it makes the index drive, each hit then checked
 	 * against the filters. Left to itself the planner may walk a filter's
 	 * index (public = 1: half the ledger) and run the full-text query
 	 * once per row, which at a million matters takes minutes. */
-	char *from_where = str_printf("%s%s",
-				      match ? " FROM matter_search CROSS JOIN matters m"
-					      " ON m.id = matter_search.rowid"
-					    : " FROM matters m",
-				      buf_str(&w.sql));
+	char *from_where = match ? str_printf(" FROM %s CROSS JOIN matters m ON m.id = %s.rowid%s",
+					      ix->table, ix->table, buf_str(&w.sql))
+				 : str_printf(" FROM matters m%s", buf_str(&w.sql));
 	/* A search ranks only its candidates, so a page may say "more" there;
 	 * it counts them in the page's own statement (search_sql), unless the
 	 * caller wants every match counted (cap 0). */
@@ -232,7 +275,7 @@ int matter_find(db *d, const actor *who, const matter_filter *f, const char *tod
 					 : " ORDER BY m.created_at DESC, m.id DESC";
 	if (match)
 		arg_i(&w, (int64_t)time(NULL)); /* the recency factor's "now" */
-	char *sql = match ? search_sql(from_where, limit, offset)
+	char *sql = match ? search_sql(ix, from_where, limit, offset)
 			  : str_printf("%s%s%s LIMIT %d OFFSET %d", matter_select_sql,
 				       buf_str(&w.sql), order, limit, offset);
 	db_stmt *q = db_query_args(d, sql, w.args, w.n);
@@ -247,7 +290,8 @@ int matter_find(db *d, const actor *who, const matter_filter *f, const char *tod
 		out->more = true;
 	}
 	if (rc == LEDGER_OK && match)
-		rc = search_snippets(d, match, f->public_only, out->items, out->n);
+		rc = one_char ? search_char_snippets(d, one_char, f->public_only, out->items, out->n)
+			      : search_snippets(d, match, f->public_only, out->items, out->n);
 	free(sql);
 	free(from_where);
 	free(match);
@@ -263,9 +307,9 @@ int matter_each(db *d, const actor *who, const matter_filter *f, const char *tod
 {
 	char *match = NULL;
 	where w;
-	int prep = filter_where(f, today,
-				"m.id IN (SELECT rowid FROM matter_search WHERE matter_search MATCH ?)",
-				&w, &match);
+	uint32_t one_char;
+	const search_index *ix = index_of(f, &one_char);
+	int prep = filter_where(f, today, one_char, ix->walk, &w, &match);
 	if (prep != LEDGER_OK)
 		return prep == LEDGER_NOT_FOUND ? LEDGER_OK : prep;
 	char *sql = str_printf("%s%s ORDER BY m.created_at, m.id", matter_select_sql,

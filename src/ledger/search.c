@@ -6,6 +6,7 @@
 #include "ledger/search.h"
 #include "ledger/ledger.h"
 #include "text/fold.h"
+#include "text/snippet.h"
 #include "text/tokenize.h"
 #include "base/buf.h"
 #include "base/utf8.h"
@@ -30,10 +31,38 @@
 	"   AND e.action <> 'submit')"                                                   \
 	" FROM matters m"
 
+/* The character indexes (schema v10) read their texts from matter_search's
+ * content table; an FTS5 index over another table's content forgets a row
+ * only when told its old values ('delete'), and learns the new ones when
+ * told again. CHARS_ROWS(verb) is the statement for both, for one id. */
+#define CHARS_ALL "c0, c1, c2, c3, c4, c5, c6"
+#define CHARS_PUBLIC "c0, c1, c2, c3"
+static const char *const chars_forget[] = {
+	"INSERT INTO matter_chars(matter_chars, rowid, " CHARS_ALL ")"
+	" SELECT 'delete', id, " CHARS_ALL " FROM matter_search_content WHERE id = ?",
+	"INSERT INTO matter_chars_public(matter_chars_public, rowid, " CHARS_PUBLIC ")"
+	" SELECT 'delete', id, " CHARS_PUBLIC " FROM matter_search_content WHERE id = ?"};
+static const char *const chars_learn[] = {
+	"INSERT INTO matter_chars(rowid, " CHARS_ALL ")"
+	" SELECT id, " CHARS_ALL " FROM matter_search_content WHERE id = ?",
+	"INSERT INTO matter_chars_public(rowid, " CHARS_PUBLIC ")"
+	" SELECT id, " CHARS_PUBLIC " FROM matter_search_content WHERE id = ?"};
+
+/* Run each of the two statements of sqls for matter_id. */
+static int chars_exec(db *d, const char *const sqls[2], int64_t matter_id)
+{
+	for (int i = 0; i < 2; i++)
+		if (db_exec(d, sqls[i], "i", matter_id) != DB_DONE)
+			return LEDGER_ERROR;
+	return LEDGER_OK;
+}
+
 int search_reindex(db *d, int64_t matter_id)
 {
-	int r = db_exec(d, SEARCH_ROW " WHERE m.id = ?", "i", matter_id);
-	return r == DB_DONE ? LEDGER_OK : LEDGER_ERROR;
+	if (chars_exec(d, chars_forget, matter_id) != LEDGER_OK ||
+	    db_exec(d, SEARCH_ROW " WHERE m.id = ?", "i", matter_id) != DB_DONE)
+		return LEDGER_ERROR;
+	return chars_exec(d, chars_learn, matter_id);
 }
 
 int search_rebuild(db *d)
@@ -41,7 +70,27 @@ int search_rebuild(db *d)
 	int r = db_exec(d, "DELETE FROM matter_search", "");
 	if (r == DB_DONE)
 		r = db_exec(d, SEARCH_ROW, "");
+	if (r == DB_DONE)
+		r = db_exec(d, "INSERT INTO matter_chars(matter_chars) VALUES ('rebuild')", "");
+	if (r == DB_DONE)
+		r = db_exec(d, "INSERT INTO matter_chars_public(matter_chars_public)"
+			       " VALUES ('rebuild')", "");
 	return r == DB_DONE ? LEDGER_OK : LEDGER_ERROR;
+}
+
+uint32_t search_one_char(const char *q)
+{
+	size_t pos = 0, n = q ? strlen(q) : 0;
+	fold_char c;
+	uint32_t cp = 0;
+	while (fold_next(q, n, &pos, &c)) {
+		if (c.cls == FOLD_SEP)
+			continue;
+		if (c.cls != FOLD_CJK || cp)
+			return 0;
+		cp = c.cp;
+	}
+	return cp;
 }
 
 static int count_token(void *ctx, const char *tok, size_t len, size_t start, size_t end)
@@ -146,6 +195,46 @@ int search_snippets(db *d, const char *match, bool public_only, matter *items, s
 			items[i].snippet = has_mark(best) ? xstrdup(best) : NULL;
 		}
 		db_done(q);
+		if (r != DB_ROW && r != DB_DONE)
+			return LEDGER_ERROR;
+	}
+	return LEDGER_OK;
+}
+
+/* Columns of matter_search_content a one-character snippet is taken from,
+ * in the order they are preferred. The public's: the result and the
+ * progress notes, then the title (shown anyway); staff's: the column
+ * where the character stands most often, ties in this order. */
+static const int public_columns[] = {2, 3, 1};
+static const int staff_columns[] = {1, 4, 2, 3, 6, 5, 0};
+
+int search_char_snippets(db *d, uint32_t cp, bool public_only, matter *items, size_t n)
+{
+	const int *cols = public_only ? public_columns : staff_columns;
+	size_t ncols = public_only ? ARRAY_LEN(public_columns) : ARRAY_LEN(staff_columns);
+	for (size_t i = 0; i < n; i++) {
+		db_stmt *q = db_query(d, "SELECT c0, c1, c2, c3, c4, c5, c6"
+					 " FROM matter_search_content WHERE id = ?", "i", items[i].id);
+		int r = db_step(q), best_hits = 0;
+		char *best = NULL;
+		for (size_t k = 0; r == DB_ROW && k < ncols; k++) {
+			const char *t = db_text(q, cols[k]);
+			int hits = 0;
+			char *s = t ? snippet_of_char(t, strlen(t), cp, SEARCH_MARK_OPEN,
+						      SEARCH_MARK_CLOSE, &hits) : NULL;
+			if (hits > best_hits) {
+				free(best);
+				best = s;
+				best_hits = hits;
+			} else {
+				free(s);
+			}
+			if (public_only && best)
+				break; /* the first column that has it */
+		}
+		db_done(q);
+		free(items[i].snippet);
+		items[i].snippet = best;
 		if (r != DB_ROW && r != DB_DONE)
 			return LEDGER_ERROR;
 	}

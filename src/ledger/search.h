@@ -50,6 +50,18 @@ int search_rebuild(db *d);
  * NULL when q holds no searchable character. Caller frees. */
 char *search_match(const char *q, bool public_only);
 
+/* When q is one Chinese character and nothing else (spaces and
+ * punctuation aside), that character folded; otherwise 0. Such a query
+ * reads the character index (matter_chars, or matter_chars_public for the
+ * board: schema v10), newest first, not the pairs: as a prefix of every
+ * pair that starts with it, it would merge hundreds of lists. */
+uint32_t search_one_char(const char *q);
+
+/* The snippets of a one-character search for cp, made from the stored
+ * texts (the character index keeps no positions), chosen as
+ * search_snippets() chooses them. */
+int search_char_snippets(db *d, uint32_t cp, bool public_only, matter *items, size_t n);
+
 /* Give each of the n matters found with match its snippet: the best
  * passage of any column for staff; for the public (public_only) only a
  * passage of the public columns, preferring the result and the progress

@@ -330,22 +330,27 @@ static const char v9[] =
 	"CREATE INDEX import_uploads_created ON import_uploads(created_at);";
 
 static const char v10[] =
-	/* The search index again, now with an index of every term's first
-	 * character (prefix = '1'), so that a one-character query (水, 灯: a
-	 * prefix of all the pairs that start with it) reads one list instead of
-	 * merging hundreds: at 1,000,000 matters its page took 150-600 ms and
-	 * now takes a few (docs/performance.md). The rows are copied from the
-	 * old index, which stores its texts. */
-	"CREATE VIRTUAL TABLE matter_search_new USING fts5("
-	"  number, title, result, public_notes,"
-	"  description, address, internal_notes,"
-	"  tokenize = 'taizhang', prefix = '1');"
-	"INSERT INTO matter_search_new(rowid, number, title, result, public_notes, description,"
-	"  address, internal_notes)"
-	"  SELECT rowid, number, title, result, public_notes, description, address, internal_notes"
-	"  FROM matter_search;"
-	"DROP TABLE matter_search;"
-	"ALTER TABLE matter_search_new RENAME TO matter_search;";
+	/* The character index: every Chinese character of a matter's texts,
+	 * read by the tokenizer "taizhang_chars" (text/tokenize.h), with no
+	 * positions (detail none), so that a one-character query (水, 灯) reads
+	 * one list of matters instead of merging the lists of every pair that
+	 * starts with it: at 1,000,000 matters its page took 150-600 ms. No
+	 * column sizes either: its hits rank by recency, not bm25. Both
+	 * tables index the texts kept in matter_search's own content table
+	 * (FTS5's matter_search_content: id, then c0..c6 in matter_search's
+	 * column order), so the text is stored once; matter_chars_public only
+	 * the columns the board may search. ledger/search.c keeps them in step
+	 * with matter_search. */
+	"CREATE VIRTUAL TABLE matter_chars USING fts5("
+	"  c0, c1, c2, c3, c4, c5, c6,"
+	"  content = 'matter_search_content', content_rowid = 'id',"
+	"  tokenize = 'taizhang_chars', detail = 'none', columnsize = 0);"
+	"CREATE VIRTUAL TABLE matter_chars_public USING fts5("
+	"  c0, c1, c2, c3,"
+	"  content = 'matter_search_content', content_rowid = 'id',"
+	"  tokenize = 'taizhang_chars', detail = 'none', columnsize = 0);"
+	"INSERT INTO matter_chars(matter_chars) VALUES ('rebuild');"
+	"INSERT INTO matter_chars_public(matter_chars_public) VALUES ('rebuild');";
 
 const migration schema_migrations[] = {
 	{1, "ledger core", v1},
@@ -357,6 +362,6 @@ const migration schema_migrations[] = {
 	{7, "duplicate signatures", v7},
 	{8, "duplicate signatures with their filters", v8},
 	{9, "import: external numbers, uploads awaiting confirmation", v9},
-	{10, "search index of first characters", v10},
+	{10, "character index for one-character searches", v10},
 };
 const int schema_nmigrations = sizeof schema_migrations / sizeof schema_migrations[0];

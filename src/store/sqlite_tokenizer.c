@@ -20,15 +20,16 @@ static int pass_token(void *ctx, const char *tok, size_t len, size_t start, size
 	return c->token(c->ctx, 0, tok, (int)len, (int)start, (int)end);
 }
 
-/* The tokenizer has no options and no state: one static object. */
-static Fts5Tokenizer *const the_tokenizer = (Fts5Tokenizer *)&the_tokenizer;
+/* The tokenizers have no options and no state: one static object each,
+ * whose address says which it is. */
+static Fts5Tokenizer *const words_tokenizer = (Fts5Tokenizer *)&words_tokenizer;
+static Fts5Tokenizer *const chars_tokenizer = (Fts5Tokenizer *)&chars_tokenizer;
 
 static int tok_create(void *ctx, const char **args, int nargs, Fts5Tokenizer **out)
 {
-	(void)ctx;
 	if (nargs > 0)
 		return SQLITE_ERROR;
-	*out = the_tokenizer;
+	*out = ctx ? chars_tokenizer : words_tokenizer;
 	return SQLITE_OK;
 }
 
@@ -40,9 +41,10 @@ static void tok_delete(Fts5Tokenizer *t)
 static int tok_tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char *text, int n,
 			int (*token)(void *, int, const char *, int, int, int))
 {
-	(void)t;
 	fts5_call c = {ctx, token};
-	enum token_mode mode = (flags & FTS5_TOKENIZE_QUERY) ? TOKENS_QUERY : TOKENS_DOCUMENT;
+	enum token_mode mode = t == chars_tokenizer		  ? TOKENS_CHARS
+			       : (flags & FTS5_TOKENIZE_QUERY) ? TOKENS_QUERY
+							       : TOKENS_DOCUMENT;
 	return tokenize(text ? text : "", n > 0 ? (size_t)n : 0, mode, pass_token, &c);
 }
 
@@ -58,5 +60,8 @@ int sqlite_register_tokenizer(sqlite3 *c)
 	if (!api || api->iVersion < 2)
 		return SQLITE_ERROR;
 	static fts5_tokenizer methods = {tok_create, tok_delete, tok_tokenize};
-	return api->xCreateTokenizer(api, "taizhang", NULL, &methods, NULL);
+	static int chars = 1;
+	if (api->xCreateTokenizer(api, "taizhang", NULL, &methods, NULL) != SQLITE_OK)
+		return SQLITE_ERROR;
+	return api->xCreateTokenizer(api, "taizhang_chars", &chars, &methods, NULL);
 }

@@ -54,6 +54,8 @@ static int end_word(walk *w)
 static int step(walk *w, const fold_char *c)
 {
 	int rc;
+	if (w->mode == TOKENS_CHARS)
+		return c->cls == FOLD_CJK ? emit_chars(w, c, NULL) : 0;
 	if (c->cls != FOLD_CJK && (rc = end_run(w)))
 		return rc;
 	if (c->cls != FOLD_WORD && (rc = end_word(w)))

@@ -20,6 +20,7 @@
 enum token_mode {
 	TOKENS_DOCUMENT, /* pairs, and the last character of each run alone */
 	TOKENS_QUERY,    /* pairs only; a one-character run alone */
+	TOKENS_CHARS,    /* each CJK character alone; no pairs, no words */
 };
 
 /* Called once per token, in order: tok[0..len) is the folded token (not

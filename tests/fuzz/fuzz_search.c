@@ -6,9 +6,10 @@
  * Checks: folding gives valid UTF-8 with single inner spaces and none at
  * the ends, and folding twice gives what folding once gave; every token is
  * non-empty valid UTF-8 within TOKEN_MAX, with offsets inside the text and
- * in order; the folded text has the same tokens as the text; and whatever
- * a visitor types, the search runs (no query syntax error reaches the
- * database), for staff and on the public board.
+ * in order; the folded text has the same tokens as the text; a snippet
+ * around any character is valid UTF-8 with its marks in pairs; and
+ * whatever a visitor types, the search runs (no query syntax error reaches
+ * the database), for staff and on the public board.
  */
 #include "fuzz.h"
 
@@ -21,6 +22,7 @@
 #include "ledger/matter.h"
 #include "ledger/search.h"
 #include "text/fold.h"
+#include "text/snippet.h"
 #include "text/tokenize.h"
 
 typedef struct tokens {
@@ -66,6 +68,30 @@ static void check_fold(const char *s)
 	free(f);
 }
 
+/* The snippet around the text's first character (and around 井): valid
+ * UTF-8, a mark opened for every one closed, and a hit count that says
+ * whether there was a passage. */
+static void check_snippet(const char *s)
+{
+	size_t pos = 0, n = strlen(s);
+	fold_char c;
+	uint32_t cps[2] = {0x4E95, fold_next(s, n, &pos, &c) ? c.cp : 0x4E95};
+	for (int i = 0; i < 2; i++) {
+		int hits = -1;
+		char *p = snippet_of_char(s, n, cps[i], "<", ">", &hits);
+		FUZZ_CHECK(hits >= 0 && (hits > 0) == (p != NULL));
+		if (p) {
+			FUZZ_CHECK(utf8_valid(p, strlen(p)));
+			int depth = 0;
+			for (const char *r = p; *r; r++)
+				if (*r == '<' || *r == '>')
+					depth += *r == '<' ? 1 : -1;
+			FUZZ_CHECK(depth == 0 || strchr(s, '<') || strchr(s, '>'));
+		}
+		free(p);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	/* Any bytes for the tokenizer: it must cope with what the index may
@@ -78,6 +104,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	check_fold(q);
+	check_snippet(q);
 	db *d = fuzz_ledger();
 	actor staff = {.role = ROLE_CLERK, .login = "clerk"}, anon = {.role = ROLE_NONE};
 	for (int pub = 0; pub <= 1; pub++) {

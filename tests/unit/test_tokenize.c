@@ -24,13 +24,15 @@ static int put_token(void *ctx, const char *tok, size_t len, size_t start, size_
 	return 0;
 }
 
-/* The two golden lines of one input. */
+/* The three golden lines of one input. */
 static void render(buf *out, const char *in)
 {
 	buf_puts(out, "doc:");
 	tokenize(in, strlen(in), TOKENS_DOCUMENT, put_token, out);
 	buf_puts(out, "\nquery:");
 	tokenize(in, strlen(in), TOKENS_QUERY, put_token, out);
+	buf_puts(out, "\nchars:");
+	tokenize(in, strlen(in), TOKENS_CHARS, put_token, out);
 	buf_putc(out, '\n');
 }
 
