@@ -573,7 +573,7 @@ static void report(bench *b, buf *o, const char *ledger, double seconds)
 	report_classes(b, o);
 	buf_puts(o, "\nBy query. \"found\" is every match, counted once without a cap; "
 		    "\"page: N+\" is where the timed count stopped (taizhang ranks at most its "
-		    "newest " "2000 candidates, the references count to 10000). LIKE looks at the "
+		    "newest " "1000 candidates, the references count to 10000). LIKE looks at the "
 		    "title and description only, as the old path did.\n\n");
 	report_queries(b, o);
 	buf_puts(o, "\nIndex size (MiB, pages of each table from SQLite's dbstat). index = "

@@ -199,7 +199,7 @@ static const char components_json[] =
 	      "\"description\": \"words to search for (at most 100 characters): every word must occur in"
 	      " the number, title, description, address, result or notes; Chinese is matched in its"
 	      " folded form (traditional = simplified, full-width = half-width). Results are ranked by"
-	      " relevance and recency among the newest 2000 matches; each carries a snippet.\","
+	      " relevance and recency among the newest 1000 matches; each carries a snippet.\","
 	      "\"schema\": {\"type\": \"string\"}"
 	    "},"
 	    "\"from\": {"

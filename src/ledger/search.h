@@ -31,8 +31,10 @@
 /* Search ranks at most this many matches, the newest first; a page says
  * when there were more ("refine the words or the filters"). Why: ranking
  * every match of a common word in a million matters costs far more than a
- * clerk gains from the ten-thousandth of them. */
-#define SEARCH_CANDIDATES 2000
+ * clerk gains from the ten-thousandth of them; bm25 is most of a search's
+ * time, and at 1,000,000 matters 1000 rather than 2000 candidates brings a
+ * four-character board search's p99 from 20 ms to 17 (docs/performance.md). */
+#define SEARCH_CANDIDATES 1000
 
 /* Bring matter_id's row of the index up to date with its texts. Called in
  * the transaction of every event (a matter's texts change only with one)
