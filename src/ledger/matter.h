@@ -199,7 +199,13 @@ void matter_list_free(matter_list *l);
 int matter_each(db *d, const actor *who, const matter_filter *f, const char *today,
 		int (*fn)(void *ctx, const matter *m), void *ctx);
 
-/* Counts for the dashboard. */
+/* Counts for the dashboard, the home page and /metrics: a total row
+ * (department 0) with every matter by status and the open ones past their
+ * deadline, then a row per lead department (-1: none yet) with only the
+ * matters still being worked on (open or resolved). Why not every status
+ * per department: the finished ones are most of a ledger, and counting
+ * them by department read every row (1.9 s at 1,000,000 matters; the
+ * total alone reads an index). */
 typedef struct status_count {
 	int64_t department_id; /* 0 for the total row */
 	char *department_name;

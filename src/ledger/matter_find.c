@@ -353,17 +353,33 @@ static status_count *count_row(status_count **v, size_t *n, int64_t dept, const 
 	return c;
 }
 
-int matter_counts(db *d, const char *today, status_count **out, size_t *n)
+/* The total row: every matter by status, from the (status, created_at)
+ * index alone. */
+static int count_totals(db *d, status_count *total)
 {
-	*out = NULL;
-	*n = 0;
-	count_row(out, n, 0, "合计");
+	db_stmt *q = db_query(d, "SELECT status, count(*) FROM matters GROUP BY status", "");
+	int r;
+	while ((r = db_step(q)) == DB_ROW) {
+		int st = status_from_name(db_text(q, 0));
+		if (st >= 0)
+			total->by_status[st] += db_int(q, 1);
+	}
+	db_done(q);
+	return r == DB_DONE ? LEDGER_OK : LEDGER_ERROR;
+}
+
+/* The department rows: the matters still being worked on (open or
+ * resolved), by department and status, with the open ones past their
+ * deadline, which also make the total's overdue count. */
+static int count_departments(db *d, const char *today, status_count **out, size_t *n)
+{
 	db_stmt *q = db_query(
 		d,
 		"SELECT COALESCE(m.department_id, -1), dp.name, m.status, count(*),"
-		" sum(CASE WHEN m.deadline < ? AND m.status NOT IN"
-		" ('resolved','closed','rejected','merged') THEN 1 ELSE 0 END)"
+		" sum(CASE WHEN m.deadline < ? AND m.status <> 'resolved' THEN 1 ELSE 0 END)"
 		" FROM matters m LEFT JOIN departments dp ON dp.id = m.department_id"
+		" WHERE m.status IN ('submitted', 'accepted', 'assigned', 'in_progress', 'returned',"
+		" 'reopened', 'resolved')"
 		" GROUP BY COALESCE(m.department_id, -1), dp.name, m.status ORDER BY 1",
 		"t", today);
 	int r;
@@ -371,16 +387,22 @@ int matter_counts(db *d, const char *today, status_count **out, size_t *n)
 		int st = status_from_name(db_text(q, 2));
 		if (st < 0)
 			continue;
-		status_count *total = &(*out)[0];
 		status_count *c = count_row(out, n, db_int(q, 0), db_text(q, 1));
-		total = &(*out)[0]; /* count_row may have moved the array */
 		c->by_status[st] += db_int(q, 3);
 		c->overdue += db_int(q, 4);
-		total->by_status[st] += db_int(q, 3);
-		total->overdue += db_int(q, 4);
+		(*out)[0].overdue += db_int(q, 4); /* count_row may have moved the array */
 	}
 	db_done(q);
-	if (r != DB_DONE) {
+	return r == DB_DONE ? LEDGER_OK : LEDGER_ERROR;
+}
+
+int matter_counts(db *d, const char *today, status_count **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	count_row(out, n, 0, "合计");
+	if (count_totals(d, &(*out)[0]) != LEDGER_OK ||
+	    count_departments(d, today, out, n) != LEDGER_OK) {
 		status_counts_free(*out, *n);
 		*out = NULL;
 		*n = 0;

@@ -63,14 +63,14 @@ static void my_work(request *rq, buf *b, const status_count *total, const status
 	unsigned r = rq->who.role;
 	buf_puts(b, "<section class=\"card\"><h2>我的工作</h2>\n<ul class=\"stats\">\n");
 	if (r == ROLE_HANDLER) {
-		if (mine) {
-			card(b, "本单位在办", open_count(mine), "/staff/queue", "");
-			card(b, "本单位超期", mine->overdue, "/staff/overdue",
-			     mine->overdue ? "alert" : "");
-			card(b, "待重办", mine->by_status[ST_REOPENED], "/staff/queue", "");
-		} else {
-			buf_puts(b, "<li><b>0</b><span>本单位目前没有事项</span></li>");
-		}
+		/* No row: nothing of the department's is being worked on. */
+		status_count none;
+		memset(&none, 0, sizeof none);
+		if (!mine)
+			mine = &none;
+		card(b, "本单位在办", open_count(mine), "/staff/queue", "");
+		card(b, "本单位超期", mine->overdue, "/staff/overdue", mine->overdue ? "alert" : "");
+		card(b, "待重办", mine->by_status[ST_REOPENED], "/staff/queue", "");
 	} else if (r == ROLE_CLERK) {
 		card(b, "待受理", total->by_status[ST_SUBMITTED], "/staff/inbox", "");
 		card(b, "退单待重新派单", total->by_status[ST_RETURNED], "/staff/inbox", "");
