@@ -45,8 +45,9 @@ int cmd_report(int argc, char **argv); /* report.c: the briefing (简报) */
 int cli_serve_db(const config *cfg);
 
 /* The server's main thread (train.c): wait for one of the stop signals,
- * meanwhile retraining the routing models when the ledger has grown
- * (every --retrain-check seconds, default 600; 0: never). */
-void cli_wait_retraining(const config *cfg, const sigset_t *stop);
+ * meanwhile every second indexing the matters queued for search
+ * (search_catch_up) and retraining the routing models when the ledger has
+ * grown (looked at every --retrain-check seconds, default 600; 0: never). */
+void cli_wait_serving(const config *cfg, const sigset_t *stop);
 
 #endif

@@ -1,12 +1,13 @@
 /*
  * train.c — `taizhang train`: train the routing models (ledger/routing.h)
  * on the ledger's routed matters now and report their held-out accuracy;
- * and the server's main thread, which between stop signals trains again
- * when the ledger has grown.
+ * and the server's main thread, which between stop signals keeps the
+ * search indexes up with the ledger and trains again when it has grown.
  */
 #include "cli/cli.h"
 #include "ledger/ledger.h"
 #include "ledger/routing.h"
+#include "ledger/search.h"
 #include "base/util.h"
 
 #include <errno.h>
@@ -75,22 +76,30 @@ done:
 	return rc;
 }
 
-void cli_wait_retraining(const config *cfg, const sigset_t *stop)
+void cli_wait_serving(const config *cfg, const sigset_t *stop)
 {
 	/* --retrain-check SECONDS: how often to look (0: never). Why on this
 	 * thread: it only waits for signals, so training here never holds up
 	 * a request; only the short insert of the model joins the writes. */
 	int64_t every = config_int(cfg, "retrain-check", 600);
-	struct timespec wait = {every > 0 ? (time_t)every : 3600, 0};
+	struct timespec tick = {1, 0};
+	time_t next_check = time(NULL) + (every > 0 ? every : 0);
 	db *d = NULL;
 	for (;;) {
-		int sig = every > 0 ? sigtimedwait(stop, NULL, &wait) : sigwaitinfo(stop, NULL);
+		int sig = sigtimedwait(stop, NULL, &tick);
 		if (sig >= 0)
 			break;
 		if (errno != EAGAIN)
 			continue; /* EINTR */
 		if (!d && !(d = cli_open_db(cfg)))
 			continue;
+		/* The search indexes catch up with the matters changed in the
+		 * last second, in one batch (ledger/search.h). */
+		if (search_catch_up(d) != LEDGER_OK)
+			log_error("indexing changed matters for search failed; trying again");
+		if (every <= 0 || time(NULL) < next_check)
+			continue;
+		next_check = time(NULL) + every;
 		routing_report rep[ROUTING_TARGETS];
 		if (routing_retrain_if_due(d, (int64_t)time(NULL), rep) < 0)
 			log_error("retraining the routing models failed; trying again later");

@@ -63,7 +63,7 @@ int event_append(db *d, int64_t matter_id, const actor *who, const char *action,
 			note ? note : "", (int64_t)(is_public ? 1 : 0), data_json ? data_json : "{}");
 	/* Why here: every change to a matter's texts (result, notes, ...)
 	 * comes with its event, after the columns are written. */
-	return r == DB_DONE ? search_reindex(d, matter_id) : LEDGER_ERROR;
+	return r == DB_DONE ? search_enqueue(d, matter_id) : LEDGER_ERROR;
 }
 
 static int invalid(char **msg, const char *text)

@@ -379,7 +379,7 @@ static int submit_tx(db *d, void *vctx)
 		       " to_status, note, public) VALUES (?, ?, ?, ?, 'submit', NULL, 'submitted', ?, 1)",
 		    "iiztt", id, x->now, x->who ? x->who->user_id : 0, label, note) != DB_DONE)
 		return LEDGER_ERROR;
-	if (search_reindex(d, id) != LEDGER_OK)
+	if (search_enqueue(d, id) != LEDGER_OK)
 		return LEDGER_ERROR;
 	/* The duplicate index, in the same transaction: a report is findable
 	 * as a duplicate the moment it is acknowledged. */

@@ -245,6 +245,8 @@ int matter_find(db *d, const actor *who, const matter_filter *f, const char *tod
 		matter_list *out)
 {
 	memset(out, 0, sizeof *out);
+	if (!str_empty(f->q))
+		search_catch_up(d); /* failing (a read-only ledger), it searches what is indexed */
 	char *match = NULL;
 	where w;
 	uint32_t one_char;
@@ -305,6 +307,8 @@ int matter_find(db *d, const actor *who, const matter_filter *f, const char *tod
 int matter_each(db *d, const actor *who, const matter_filter *f, const char *today,
 		int (*fn)(void *ctx, const matter *m), void *ctx)
 {
+	if (!str_empty(f->q))
+		search_catch_up(d);
 	char *match = NULL;
 	where w;
 	uint32_t one_char;

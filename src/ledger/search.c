@@ -34,35 +34,58 @@
 /* The character indexes (schema v10) read their texts from matter_search's
  * content table; an FTS5 index over another table's content forgets a row
  * only when told its old values ('delete'), and learns the new ones when
- * told again. CHARS_ROWS(verb) is the statement for both, for one id. */
+ * told again. So a matter is indexed in five steps, in this order: both
+ * character indexes forget its old texts, the row is written, both learn
+ * the new texts. INDEX_STEPS(cond) are the five statements for the matters
+ * (ids) that cond picks. */
 #define CHARS_ALL "c0, c1, c2, c3, c4, c5, c6"
 #define CHARS_PUBLIC "c0, c1, c2, c3"
-static const char *const chars_forget[] = {
-	"INSERT INTO matter_chars(matter_chars, rowid, " CHARS_ALL ")"
-	" SELECT 'delete', id, " CHARS_ALL " FROM matter_search_content WHERE id = ?",
-	"INSERT INTO matter_chars_public(matter_chars_public, rowid, " CHARS_PUBLIC ")"
-	" SELECT 'delete', id, " CHARS_PUBLIC " FROM matter_search_content WHERE id = ?"};
-static const char *const chars_learn[] = {
-	"INSERT INTO matter_chars(rowid, " CHARS_ALL ")"
-	" SELECT id, " CHARS_ALL " FROM matter_search_content WHERE id = ?",
-	"INSERT INTO matter_chars_public(rowid, " CHARS_PUBLIC ")"
-	" SELECT id, " CHARS_PUBLIC " FROM matter_search_content WHERE id = ?"};
+#define INDEX_STEPS(cond)                                                                 \
+	{"INSERT INTO matter_chars(matter_chars, rowid, " CHARS_ALL ")"                   \
+	 " SELECT 'delete', id, " CHARS_ALL " FROM matter_search_content WHERE id " cond,    \
+	 "INSERT INTO matter_chars_public(matter_chars_public, rowid, " CHARS_PUBLIC ")"     \
+	 " SELECT 'delete', id, " CHARS_PUBLIC " FROM matter_search_content WHERE id " cond, \
+	 SEARCH_ROW " WHERE m.id " cond,                                                     \
+	 "INSERT INTO matter_chars(rowid, " CHARS_ALL ")"                                   \
+	 " SELECT id, " CHARS_ALL " FROM matter_search_content WHERE id " cond,              \
+	 "INSERT INTO matter_chars_public(rowid, " CHARS_PUBLIC ")"                         \
+	 " SELECT id, " CHARS_PUBLIC " FROM matter_search_content WHERE id " cond}
 
-/* Run each of the two statements of sqls for matter_id. */
-static int chars_exec(db *d, const char *const sqls[2], int64_t matter_id)
+static const char *const index_one[5] = INDEX_STEPS("= ?");
+static const char *const index_queued[5] =
+	INDEX_STEPS("IN (SELECT matter_id FROM search_queue)");
+
+int search_reindex(db *d, int64_t matter_id)
 {
-	for (int i = 0; i < 2; i++)
-		if (db_exec(d, sqls[i], "i", matter_id) != DB_DONE)
+	for (int i = 0; i < 5; i++)
+		if (db_exec(d, index_one[i], "i", matter_id) != DB_DONE)
 			return LEDGER_ERROR;
 	return LEDGER_OK;
 }
 
-int search_reindex(db *d, int64_t matter_id)
+int search_enqueue(db *d, int64_t matter_id)
 {
-	if (chars_exec(d, chars_forget, matter_id) != LEDGER_OK ||
-	    db_exec(d, SEARCH_ROW " WHERE m.id = ?", "i", matter_id) != DB_DONE)
-		return LEDGER_ERROR;
-	return chars_exec(d, chars_learn, matter_id);
+	return db_exec(d, "INSERT OR IGNORE INTO search_queue(matter_id) VALUES (?)", "i",
+		       matter_id) == DB_DONE
+		       ? LEDGER_OK
+		       : LEDGER_ERROR;
+}
+
+/* Index every queued matter, five statements for all of them, and empty
+ * the queue. */
+static int drain_tx(db *d, void *unused)
+{
+	for (int i = 0; i < 5; i++)
+		if (db_exec(d, index_queued[i], "") != DB_DONE)
+			return LEDGER_ERROR;
+	return db_exec(d, "DELETE FROM search_queue", "") == DB_DONE ? LEDGER_OK : LEDGER_ERROR;
+}
+
+int search_catch_up(db *d)
+{
+	if (!db_scalar(d, 0, "SELECT EXISTS (SELECT 1 FROM search_queue)", ""))
+		return LEDGER_OK;
+	return db_transact(d, drain_tx, NULL) == LEDGER_OK ? LEDGER_OK : LEDGER_ERROR;
 }
 
 int search_rebuild(db *d)
@@ -75,6 +98,8 @@ int search_rebuild(db *d)
 	if (r == DB_DONE)
 		r = db_exec(d, "INSERT INTO matter_chars_public(matter_chars_public)"
 			       " VALUES ('rebuild')", "");
+	if (r == DB_DONE)
+		r = db_exec(d, "DELETE FROM search_queue", "");
 	return r == DB_DONE ? LEDGER_OK : LEDGER_ERROR;
 }
 

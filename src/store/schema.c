@@ -350,7 +350,14 @@ static const char v10[] =
 	"  content = 'matter_search_content', content_rowid = 'id',"
 	"  tokenize = 'taizhang_chars', detail = 'none', columnsize = 0);"
 	"INSERT INTO matter_chars(matter_chars) VALUES ('rebuild');"
-	"INSERT INTO matter_chars_public(matter_chars_public) VALUES ('rebuild');";
+	"INSERT INTO matter_chars_public(matter_chars_public) VALUES ('rebuild');"
+	/* Matters whose texts changed since the search indexes last read them,
+	 * written in the transaction of the change and indexed in batches
+	 * (ledger/search.c: search_catch_up): FTS5 writes a segment for every
+	 * statement, which on the group-commit writer's thread cost a
+	 * submission half its throughput; a batch is one statement per index. */
+	"CREATE TABLE search_queue ("
+	"  matter_id INTEGER PRIMARY KEY REFERENCES matters(id));";
 
 const migration schema_migrations[] = {
 	{1, "ledger core", v1},
@@ -362,6 +369,6 @@ const migration schema_migrations[] = {
 	{7, "duplicate signatures", v7},
 	{8, "duplicate signatures with their filters", v8},
 	{9, "import: external numbers, uploads awaiting confirmation", v9},
-	{10, "character index for one-character searches", v10},
+	{10, "character index for one-character searches, the indexing queue", v10},
 };
 const int schema_nmigrations = sizeof schema_migrations / sizeof schema_migrations[0];
