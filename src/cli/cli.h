@@ -24,6 +24,10 @@ bool cli_wants_help(int argc, char **argv, const char *usage);
  * schema up to date; prints the error and returns NULL on failure. */
 db *cli_open_db(const config *cfg);
 
+/* The same for a command that reads or changes a ledger that must be there
+ * already: a mistyped --db says so instead of making an empty ledger. */
+db *cli_open_existing_db(const config *cfg);
+
 /* Apply the password-hash cost from --pwhash / TAIZHANG_PWHASH
  * ("interactive", the default, or "min" for tests). */
 void cli_apply_pwhash(const config *cfg);

@@ -66,6 +66,16 @@ db *cli_open_db(const config *cfg)
 	return d;
 }
 
+db *cli_open_existing_db(const config *cfg)
+{
+	const char *url = config_get(cfg, "db", "taizhang.db");
+	if (!db_exists(url)) {
+		fprintf(stderr, "taizhang: %s does not exist\n", url);
+		return NULL;
+	}
+	return cli_open_db(cfg);
+}
+
 void cli_apply_pwhash(const config *cfg)
 {
 	/* Only for test suites under valgrind: the minimum argon2id cost. */

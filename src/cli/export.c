@@ -144,7 +144,6 @@ int cmd_export(int argc, char **argv)
 	struct stat st;
 	if (!cfg || cli_parse(argc, argv, cfg, " public overdue force ", pos, 0) < 0)
 		goto done;
-	const char *url = config_get(cfg, "db", "taizhang.db");
 	const char *out = config_get(cfg, "out", NULL);
 	if (str_empty(out) || !export_format_parse(config_get(cfg, "format", NULL), &fmt)) {
 		fprintf(stderr, "taizhang: export needs --format xlsx or csv and --out FILE\n%s",
@@ -155,11 +154,7 @@ int cmd_export(int argc, char **argv)
 		fprintf(stderr, "taizhang: %s exists (use --force to replace it)\n", out);
 		goto done;
 	}
-	if (!db_exists(url)) {
-		fprintf(stderr, "taizhang: %s does not exist\n", url);
-		goto done;
-	}
-	if (!(d = cli_open_db(cfg)) || !read_filters(d, cfg, &f))
+	if (!(d = cli_open_existing_db(cfg)) || !read_filters(d, cfg, &f))
 		goto done;
 	tmp = str_printf("%s.tmp-XXXXXX", out);
 	int fd = mkstemp(tmp);

@@ -102,7 +102,7 @@ int cmd_import(int argc, char **argv)
 		fputs(import_usage, stderr);
 		goto done;
 	}
-	if (read_file(pos[0], &data) != 0 || !(d = cli_open_db(cfg)) ||
+	if (read_file(pos[0], &data) != 0 || !(d = cli_open_existing_db(cfg)) ||
 	    import_actor(d, config_get(cfg, "as", NULL), &who) != 0)
 		goto done;
 	import_options o = {config_get(cfg, "map", NULL), config_get(cfg, "dry-run", NULL) != NULL};

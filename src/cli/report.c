@@ -120,12 +120,7 @@ int cmd_report(int argc, char **argv)
 		fprintf(stderr, "taizhang: %s\n\n%s", msg, report_usage);
 		goto done;
 	}
-	const char *url = config_get(cfg, "db", "taizhang.db");
-	if (!db_exists(url)) {
-		fprintf(stderr, "taizhang: %s does not exist\n", url);
-		goto done;
-	}
-	if (!(d = cli_open_db(cfg)))
+	if (!(d = cli_open_existing_db(cfg)))
 		goto done;
 	briefing_opts o = {config_get(cfg, "from", NULL), config_get(cfg, "to", NULL),
 			   catalog_id(d, cfg, "department"), catalog_id(d, cfg, "area"),

@@ -53,12 +53,7 @@ int cmd_train(int argc, char **argv)
 	routing_report rep[ROUTING_TARGETS];
 	if (!cfg || cli_parse(argc, argv, cfg, NULL, pos, 0) < 0)
 		goto done;
-	const char *url = config_get(cfg, "db", "taizhang.db");
-	if (!db_exists(url)) {
-		fprintf(stderr, "taizhang: %s does not exist\n", url);
-		goto done;
-	}
-	if (!(d = cli_open_db(cfg)))
+	if (!(d = cli_open_existing_db(cfg)))
 		goto done;
 	log_set_quiet(true); /* the report below says it */
 	if (routing_train(d, (int64_t)time(NULL), rep) != LEDGER_OK) {

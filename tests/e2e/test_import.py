@@ -438,6 +438,11 @@ with Server("import") as srv:
               rc == 0 and out.startswith("usage: taizhang import"), show(rc, out, err))
         rc, out, err = run_cli(["--help"])
         check("taizhang --help names import", rc == 0 and "  import " in out, out)
+        missing = os.path.join(os.path.dirname(DB), "no-such-ledger.db")
+        rc, out, err = imp(missing, write("to-missing.csv", csv_bytes([HEAD, ROWS[0]])))
+        check("import into a ledger that does not exist: exit 1, says so, makes none",
+              rc == 1 and "does not exist" in err and not os.path.exists(missing),
+              show(rc, out, err))
         for login in ("hroad", "obs1", "leader1"):
             c = srv.staff(login)
             r = c.get("/staff/import")
