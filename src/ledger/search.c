@@ -34,34 +34,22 @@
 /* The character indexes (schema v10) read their texts from matter_search's
  * content table; an FTS5 index over another table's content forgets a row
  * only when told its old values ('delete'), and learns the new ones when
- * told again. So a matter is indexed in five steps, in this order: both
- * character indexes forget its old texts, the row is written, both learn
- * the new texts. INDEX_STEPS(cond) are the five statements for the matters
- * (ids) that cond picks. */
+ * told again. So the queued matters are indexed in five steps, in this
+ * order: both character indexes forget their old texts, the rows are
+ * written, both learn the new texts. */
 #define CHARS_ALL "c0, c1, c2, c3, c4, c5, c6"
 #define CHARS_PUBLIC "c0, c1, c2, c3"
-#define INDEX_STEPS(cond)                                                                 \
-	{"INSERT INTO matter_chars(matter_chars, rowid, " CHARS_ALL ")"                   \
-	 " SELECT 'delete', id, " CHARS_ALL " FROM matter_search_content WHERE id " cond,    \
-	 "INSERT INTO matter_chars_public(matter_chars_public, rowid, " CHARS_PUBLIC ")"     \
-	 " SELECT 'delete', id, " CHARS_PUBLIC " FROM matter_search_content WHERE id " cond, \
-	 SEARCH_ROW " WHERE m.id " cond,                                                     \
-	 "INSERT INTO matter_chars(rowid, " CHARS_ALL ")"                                   \
-	 " SELECT id, " CHARS_ALL " FROM matter_search_content WHERE id " cond,              \
-	 "INSERT INTO matter_chars_public(rowid, " CHARS_PUBLIC ")"                         \
-	 " SELECT id, " CHARS_PUBLIC " FROM matter_search_content WHERE id " cond}
-
-static const char *const index_one[5] = INDEX_STEPS("= ?");
-static const char *const index_queued[5] =
-	INDEX_STEPS("IN (SELECT matter_id FROM search_queue)");
-
-int search_reindex(db *d, int64_t matter_id)
-{
-	for (int i = 0; i < 5; i++)
-		if (db_exec(d, index_one[i], "i", matter_id) != DB_DONE)
-			return LEDGER_ERROR;
-	return LEDGER_OK;
-}
+#define QUEUED " IN (SELECT matter_id FROM search_queue)"
+static const char *const index_queued[5] = {
+	"INSERT INTO matter_chars(matter_chars, rowid, " CHARS_ALL ")"
+	" SELECT 'delete', id, " CHARS_ALL " FROM matter_search_content WHERE id" QUEUED,
+	"INSERT INTO matter_chars_public(matter_chars_public, rowid, " CHARS_PUBLIC ")"
+	" SELECT 'delete', id, " CHARS_PUBLIC " FROM matter_search_content WHERE id" QUEUED,
+	SEARCH_ROW " WHERE m.id" QUEUED,
+	"INSERT INTO matter_chars(rowid, " CHARS_ALL ")"
+	" SELECT id, " CHARS_ALL " FROM matter_search_content WHERE id" QUEUED,
+	"INSERT INTO matter_chars_public(rowid, " CHARS_PUBLIC ")"
+	" SELECT id, " CHARS_PUBLIC " FROM matter_search_content WHERE id" QUEUED};
 
 int search_enqueue(db *d, int64_t matter_id)
 {

@@ -36,15 +36,11 @@
  * four-character board search's p99 from 20 ms to 17 (docs/performance.md). */
 #define SEARCH_CANDIDATES 1000
 
-/* Bring matter_id's rows of the indexes up to date with its texts, now,
- * inside the caller's transaction. */
-int search_reindex(db *d, int64_t matter_id);
-
 /* Mark matter_id for indexing, in the transaction that changed its texts:
  * the submission and every event (a matter's texts change only with one).
- * Why not search_reindex there: FTS5 writes a segment for each statement
- * that touches an index, half a submission's time on the group-commit
- * writer's thread; the queue is indexed in batches by search_catch_up. */
+ * Why not index it there: FTS5 writes a segment for each statement that
+ * touches an index, half a submission's time on the group-commit writer's
+ * thread; the queue is indexed in batches by search_catch_up. */
 int search_enqueue(db *d, int64_t matter_id);
 
 /* Index every queued matter, in one transaction of its own (five
