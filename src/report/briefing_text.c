@@ -104,6 +104,17 @@ static void overdue_sentence(buf *out, const briefing *b)
 	buf_puts(out, "，须加快办理。");
 }
 
+/* "响应率R、解决率R、满意率R", each with its word for nothing to measure. */
+static void three_rates(buf *out, const rates *r)
+{
+	buf_puts(out, "响应率");
+	briefing_rate(out, r->response, briefing_empty_response);
+	buf_puts(out, "、解决率");
+	briefing_rate(out, r->resolution, briefing_empty_resolution);
+	buf_puts(out, "、满意率");
+	briefing_rate(out, r->satisfaction, briefing_empty_satisfaction);
+}
+
 void briefing_lead(buf *out, const briefing *b)
 {
 	char to[32];
@@ -116,12 +127,8 @@ void briefing_lead(buf *out, const briefing *b)
 		briefing_rate(out, b->total.completion, briefing_empty_completion);
 		buf_puts(out, "；按时办结率");
 		briefing_rate(out, b->total.on_time, briefing_empty_on_time);
-		buf_puts(out, "；响应率");
-		briefing_rate(out, b->total.response, briefing_empty_response);
-		buf_puts(out, "、解决率");
-		briefing_rate(out, b->total.resolution, briefing_empty_resolution);
-		buf_puts(out, "、满意率");
-		briefing_rate(out, b->total.satisfaction, briefing_empty_satisfaction);
+		buf_puts(out, "；");
+		three_rates(out, &b->total);
 		buf_puts(out, "。");
 	}
 	comparison(out, b);
@@ -213,12 +220,8 @@ static void dept_line(buf *out, const briefing_dept *x)
 	buf_printf(out, "  %s：受理%lld件，办结%lld件，办结率", x->name,
 		   (long long)x->r.completion.den, (long long)x->r.completion.num);
 	briefing_rate(out, x->r.completion, briefing_empty_completion);
-	buf_puts(out, "；响应率");
-	briefing_rate(out, x->r.response, briefing_empty_response);
-	buf_puts(out, "、解决率");
-	briefing_rate(out, x->r.resolution, briefing_empty_resolution);
-	buf_puts(out, "、满意率");
-	briefing_rate(out, x->r.satisfaction, briefing_empty_satisfaction);
+	buf_puts(out, "；");
+	three_rates(out, &x->r);
 	buf_printf(out, "；超期%lld件。\n", (long long)x->r.overdue);
 }
 
