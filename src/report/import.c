@@ -73,30 +73,58 @@ typedef struct run {
 	bool header_failed;
 } run;
 
-/* The field the user's --map gives this header ("HEADER=field,..."),
- * -1 when it names none, -2 after an error. */
-static int mapped(run *u, const char *header)
+/* Walk the user's --map ("HEADER=field,..."): for each entry, its header
+ * and field (NUL-terminated in a copy) to fn, until fn returns nonzero;
+ * an entry without "=" gets a NULL field. Returns fn's last answer. */
+static int each_mapping(const char *map, int (*fn)(void *ctx, const char *header,
+						      const char *field),
+			void *ctx)
 {
-	const char *map = u->o->map;
-	int result = -1;
-	while (map && *map && result == -1) {
+	int rc = 0;
+	while (map && *map && rc == 0) {
 		size_t len = strcspn(map, ",");
 		char *one = xstrndup(map, len);
 		char *eq = strchr(one, '=');
-		if (!eq) {
-			import_msg_add(u->r, 0, NULL, false, str_printf("对应关系「%s」应写成 表头=字段", one));
-			result = -2;
-		} else {
+		if (eq)
 			*eq = '\0';
-			if (strcmp(one, header) == 0 && (result = import_field_by_name(eq + 1)) < 0) {
-				import_msg_add(u->r, 0, NULL, false, str_printf("没有这个字段「%s」", eq + 1));
-				result = -2;
-			}
-		}
+		rc = fn(ctx, one, eq ? eq + 1 : NULL);
 		free(one);
 		map += len + (map[len] == ',');
 	}
-	return result;
+	return rc;
+}
+
+/* Report every malformed entry and unknown field of the map, once. */
+static int check_mapping(void *ctx, const char *header, const char *field)
+{
+	import_report *r = ctx;
+	if (!field)
+		import_msg_add(r, 0, NULL, false, str_printf("对应关系「%s」应写成 表头=字段", header));
+	else if (import_field_by_name(field) < 0)
+		import_msg_add(r, 0, NULL, false, str_printf("没有这个字段「%s」", field));
+	return 0;
+}
+
+typedef struct lookup {
+	const char *header;
+	int field;
+} lookup;
+
+static int find_mapping(void *ctx, const char *header, const char *field)
+{
+	lookup *l = ctx;
+	if (field && strcmp(header, l->header) == 0)
+		l->field = import_field_by_name(field);
+	return l->field >= 0;
+}
+
+/* The field the user's --map gives this header, or -1 when it names none
+ * (a bad entry was reported by check_mapping before the sheet was read). */
+static int mapped(run *u, const char *header)
+{
+	lookup l = {header, -1};
+	each_mapping(u->o->map, find_mapping, &l);
+	return l.field;
 }
 
 static int field_of(run *u, const char *header)
@@ -171,8 +199,6 @@ static void take_header(run *u, int64_t row, char **cells, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		u->headers[i] = xstrdup(cells[i]);
 		u->fields[i] = cells[i][0] ? field_of(u, cells[i]) : IF_IGNORE;
-		if (u->fields[i] == -2)
-			u->fields[i] = IF_IGNORE;
 		r->cols[i] = (import_mapping){xstrdup(cells[i]), u->fields[i]};
 		u->sheet.has |= import_has_bit(u->fields[i]);
 	}
@@ -322,6 +348,11 @@ int import_run(db *d, const actor *who, const void *data, size_t n, const import
 	char *err = NULL;
 	int rc = load_catalog(d, &u.cat);
 	if (rc != LEDGER_OK)
+		goto done;
+	/* Why first: a bad map would make every header unknown, and then the
+	 * sheet would seem to have none. */
+	each_mapping(o->map, check_mapping, r);
+	if (r->errors)
 		goto done;
 	int read = sheet_read(data, n, NULL, on_row, &u, &err);
 	if (read < 0)

@@ -384,6 +384,10 @@ with Server("import") as srv:
         rc, out, err = imp(DB, path, "--map", "问题=nonsense", "--dry-run")
         check("--map with an unknown field is an error", rc == 1 and "nonsense" in out,
               show(rc, out, err))
+        rc, out, err = imp(DB, path, "--map", "问题", "--dry-run")
+        check("a --map entry without = is reported once, and the headers are still found",
+              rc == 1 and out.count("应写成 表头=字段") == 1 and "找不到表头" not in out,
+              show(rc, out, err))
 
     # ------------------------------------------------------------ the page
 
