@@ -51,7 +51,8 @@ int cli_serve_db(const config *cfg);
 /* The server's main thread (train.c): wait for one of the stop signals,
  * meanwhile every second indexing the matters queued for search
  * (search_catch_up) and retraining the routing models when the ledger has
- * grown (looked at every --retrain-check seconds, default 600; 0: never). */
-void cli_wait_serving(const config *cfg, const sigset_t *stop);
+ * grown (looked at every --retrain-check seconds, default 600; 0: never).
+ * Its writes go through the server's group-commit writer. */
+void cli_wait_serving(const config *cfg, const sigset_t *stop, db_group *writer);
 
 #endif

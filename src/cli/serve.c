@@ -103,7 +103,7 @@ int cli_serve_db(const config *cfg)
 	}
 	printf("taizhang: listening on %s\n", settings.base_url);
 	fflush(stdout);
-	cli_wait_serving(cfg, &stop_signals);
+	cli_wait_serving(cfg, &stop_signals, http_writer(s));
 	http_stop(s);
 	free(base);
 	printf("taizhang: stopped\n");

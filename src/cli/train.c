@@ -71,7 +71,7 @@ done:
 	return rc;
 }
 
-void cli_wait_serving(const config *cfg, const sigset_t *stop)
+void cli_wait_serving(const config *cfg, const sigset_t *stop, db_group *writer)
 {
 	/* --retrain-check SECONDS: how often to look (0: never). Why on this
 	 * thread: it only waits for signals, so training here never holds up
@@ -86,8 +86,14 @@ void cli_wait_serving(const config *cfg, const sigset_t *stop)
 			break;
 		if (errno != EAGAIN)
 			continue; /* EINTR */
-		if (!d && !(d = cli_open_db(cfg)))
-			continue;
+		if (!d) {
+			if (!(d = cli_open_db(cfg)))
+				continue;
+			/* Why through the writer: a second writing connection
+			 * would wait for the write lock behind the group's
+			 * commits (and they behind a long batch of its own). */
+			db_use_group(d, writer);
+		}
 		/* The search indexes catch up with the matters changed in the
 		 * last second, in one batch (ledger/search.h). */
 		if (search_catch_up(d) != LEDGER_OK)

@@ -162,6 +162,9 @@ typedef struct http_config {
 http_server *http_start(const http_config *cfg, char **err);
 /* Port actually bound (useful with port 0). */
 int http_port(const http_server *s);
+/* The server's group-commit writer, for another connection of this
+ * process that writes (db_use_group): one writer, no contention. */
+db_group *http_writer(const http_server *s);
 void http_stop(http_server *s);
 
 /* Added with the http/ implementation. */

@@ -607,6 +607,11 @@ int http_port(const http_server *s)
 	return s ? s->port : 0;
 }
 
+db_group *http_writer(const http_server *s)
+{
+	return s ? s->writer : NULL;
+}
+
 void http_stop(http_server *s)
 {
 	if (!s)
