@@ -167,15 +167,3 @@ void routing_suggest(db *d, const char *title, const char *description,
 	if (!out->department_id && !out->category_id)
 		*out = (routing_suggestion){0, 0, 0, ""};
 }
-
-int routing_store(db *d, int64_t matter_id, const routing_suggestion *s)
-{
-	if (!*s->source)
-		return LEDGER_OK;
-	return db_exec(d, "UPDATE matters SET suggested_department_id = ?, suggested_category_id = ?,"
-			  " suggestion_confidence = ?, suggestion_source = ? WHERE id = ?",
-		       "zzdti", s->department_id, s->category_id, s->confidence, s->source,
-		       matter_id) == DB_DONE
-		       ? LEDGER_OK
-		       : LEDGER_ERROR;
-}

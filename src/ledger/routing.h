@@ -40,10 +40,6 @@ typedef struct routing_suggestion {
 void routing_suggest(db *d, const char *title, const char *description,
 		     routing_suggestion *out);
 
-/* Write s into the matter's suggestion columns (inside the caller's
- * transaction). Returns LEDGER_OK or LEDGER_ERROR. */
-int routing_store(db *d, int64_t matter_id, const routing_suggestion *s);
-
 /* What one training did for one target. */
 typedef struct routing_report {
 	const char *target;  /* "department" or "category" */

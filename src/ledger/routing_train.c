@@ -186,12 +186,23 @@ struct waiting {
 	routing_suggestion *s;
 };
 
+/* Write each waiting matter's new suggestion; one the new models no
+ * longer make is cleared, not left from the old ones. (A submission
+ * writes its suggestion in its own INSERT.) */
 static int store_waiting_tx(db *d, void *vctx)
 {
 	const struct waiting *w = vctx;
-	for (size_t i = 0; i < w->n; i++)
-		if (routing_store(d, w->id[i], &w->s[i]) != LEDGER_OK)
+	for (size_t i = 0; i < w->n; i++) {
+		const routing_suggestion *s = &w->s[i];
+		int64_t some = *s->source ? 1 : 0;
+		if (db_exec(d, "UPDATE matters SET suggested_department_id = ?,"
+			       " suggested_category_id = ?,"
+			       " suggestion_confidence = CASE WHEN ? THEN ? END, suggestion_source = ?"
+			       " WHERE id = ?",
+			    "zzidti", s->department_id, s->category_id, some, s->confidence, s->source,
+			    w->id[i]) != DB_DONE)
 			return LEDGER_ERROR;
+	}
 	return LEDGER_OK;
 }
 
