@@ -124,7 +124,7 @@ int cmd_report(int argc, char **argv)
 		goto done;
 	briefing_opts o = {config_get(cfg, "from", NULL), config_get(cfg, "to", NULL),
 			   catalog_id(d, cfg, "department"), catalog_id(d, cfg, "area"),
-			   config_get(cfg, "office-name", NULL), config_get(cfg, "scope", NULL), 0};
+			   config_get(cfg, "office-name", NULL), config_get(cfg, "scope", NULL), 0, false};
 	if (o.department_id < 0 || o.area_id < 0)
 		goto done;
 	if (briefing_load(d, &o, today, &b, &msg) != LEDGER_OK) {

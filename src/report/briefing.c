@@ -125,7 +125,7 @@ static int load_stats(db *d, const rates_filter *f, int ncases, briefing *out)
 		r = stats_top_list(d, f, true, 5, &out->areas, &out->nareas);
 	if (r == LEDGER_OK)
 		r = stats_workflow(d, f, &out->flow);
-	if (r == LEDGER_OK)
+	if (r == LEDGER_OK && ncases > 0)
 		r = stats_cases(d, f, ncases, &out->cases, &out->ncases);
 	return r;
 }
@@ -148,11 +148,12 @@ int briefing_load(db *d, const briefing_opts *o, const char *today, briefing *ou
 		return r;
 	rates_filter f = {out->from, out->to, o->department_id, 0, o->area_id};
 	rates_filter p = {out->prev_from, out->prev_to, o->department_id, 0, o->area_id};
-	r = rates_compute(d, &p, today, &out->prev);
+	if (!o->figures_only)
+		r = rates_compute(d, &p, today, &out->prev);
 	if (r == LEDGER_OK)
 		r = load_departments(d, &f, today, out);
 	if (r == LEDGER_OK)
-		r = load_stats(d, &f, o->cases > 0 ? o->cases : 3, out);
+		r = load_stats(d, &f, o->figures_only ? 0 : o->cases > 0 ? o->cases : 3, out);
 	return r;
 }
 

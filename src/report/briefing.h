@@ -36,6 +36,9 @@ typedef struct briefing_opts {
 	const char *office;    /* the office's name for the heading; NULL: none */
 	const char *scope;     /* "全区", "全镇" ...; NULL: 全区 */
 	int cases;             /* typical cases wanted; 0: 3 */
+	/* The figures only, as the wall chart shows them: no comparison with
+	 * the previous period (prev stays zero) and no typical cases. */
+	bool figures_only;
 } briefing_opts;
 
 /* One department's row (department_id 0: not yet given to one). */

@@ -35,7 +35,7 @@ static bool load(request *rq, response *rs, report_query *q, briefing *bf)
 		return false;
 	}
 	briefing_opts o = {q->from, q->to, q->department_id, q->area_id,
-			   a && !str_empty(a->office_name) ? a->office_name : NULL, NULL, 0};
+			   a && !str_empty(a->office_name) ? a->office_name : NULL, NULL, 0, false};
 	int r = briefing_load(rq->db, &o, today, bf, &msg);
 	if (r != LEDGER_OK)
 		resp_error(rq, rs, r == LEDGER_INVALID ? 400 : 500,

@@ -334,7 +334,7 @@ void page_dashboard(request *rq, response *rs)
 		resp_error(rq, rs, 400, msg);
 		return;
 	}
-	briefing_opts o = {q.from, q.to, q.department_id, q.area_id, NULL, NULL, 1};
+	briefing_opts o = {q.from, q.to, q.department_id, q.area_id, NULL, NULL, 0, true};
 	int r = briefing_load(rq->db, &o, today, &bf, &msg);
 	if (r == LEDGER_OK)
 		r = matter_counts(rq->db, today, &v, &n);

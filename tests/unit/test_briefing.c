@@ -234,7 +234,7 @@ static char *read_file(const char *path)
 static void load(briefing *b, const char *from, const char *to, int64_t dept)
 {
 	const char *msg = NULL;
-	briefing_opts o = {from, to, dept, 0, "新华街道", "全街道", 0};
+	briefing_opts o = {from, to, dept, 0, "新华街道", "全街道", 0, false};
 	assert_int_equal(briefing_load(d, &o, TODAY, b, &msg), LEDGER_OK);
 }
 
@@ -354,14 +354,14 @@ static void test_bad_input(void **state)
 {
 	briefing b;
 	const char *msg = NULL;
-	briefing_opts o = {"2026-11-15", "2026-11-02", 0, 0, NULL, NULL, 0};
+	briefing_opts o = {"2026-11-15", "2026-11-02", 0, 0, NULL, NULL, 0, false};
 	assert_int_equal(briefing_load(d, &o, TODAY, &b, &msg), LEDGER_INVALID);
 	assert_non_null(msg);
 	briefing_free(&b);
-	briefing_opts o2 = {"2026-11-31", "2026-12-02", 0, 0, NULL, NULL, 0};
+	briefing_opts o2 = {"2026-11-31", "2026-12-02", 0, 0, NULL, NULL, 0, false};
 	assert_int_equal(briefing_load(d, &o2, TODAY, &b, &msg), LEDGER_INVALID);
 	briefing_free(&b);
-	briefing_opts o3 = {"2026-11-01", "2026-11-02", 999, 0, NULL, NULL, 0};
+	briefing_opts o3 = {"2026-11-01", "2026-11-02", 999, 0, NULL, NULL, 0, false};
 	assert_int_equal(briefing_load(d, &o3, TODAY, &b, &msg), LEDGER_INVALID);
 	assert_string_equal(msg, "没有这个责任单位");
 	briefing_free(&b);
