@@ -28,6 +28,11 @@ db *cli_open_db(const config *cfg);
  * already: a mistyped --db says so instead of making an empty ledger. */
 db *cli_open_existing_db(const config *cfg);
 
+/* The id of the department, area or category (flag "department", "area",
+ * anything else: category) whose code the flag gives; 0 when the flag is
+ * not given; -1 after printing that the code is unknown. */
+int64_t cli_catalog_id(db *d, const config *cfg, const char *flag);
+
 /* Apply the password-hash cost from --pwhash / TAIZHANG_PWHASH
  * ("interactive", the default, or "min" for tests). */
 void cli_apply_pwhash(const config *cfg);

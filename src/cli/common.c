@@ -3,6 +3,8 @@
  * password-hash cost.
  */
 #include "cli/cli.h"
+#include "ledger/catalog.h"
+#include "ledger/ledger.h"
 #include "ledger/user.h"
 #include "base/util.h"
 
@@ -74,6 +76,36 @@ db *cli_open_existing_db(const config *cfg)
 		return NULL;
 	}
 	return cli_open_db(cfg);
+}
+
+int64_t cli_catalog_id(db *d, const config *cfg, const char *flag)
+{
+	const char *code = config_get(cfg, flag, NULL);
+	int64_t id = 0;
+	int r = LEDGER_OK;
+	if (str_empty(code))
+		return 0;
+	if (strcmp(flag, "department") == 0) {
+		department x = {0};
+		if ((r = department_get(d, 0, code, &x)) == LEDGER_OK)
+			id = x.id;
+		department_clear(&x);
+	} else if (strcmp(flag, "area") == 0) {
+		area x = {0};
+		if ((r = area_get(d, 0, code, &x)) == LEDGER_OK)
+			id = x.id;
+		area_clear(&x);
+	} else {
+		category x = {0};
+		if ((r = category_get(d, 0, code, &x)) == LEDGER_OK)
+			id = x.id;
+		category_clear(&x);
+	}
+	if (r != LEDGER_OK) {
+		fprintf(stderr, "taizhang: unknown --%s code '%s'\n", flag, code);
+		return -1;
+	}
+	return id;
 }
 
 void cli_apply_pwhash(const config *cfg)

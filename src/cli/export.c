@@ -42,46 +42,14 @@ static const char export_usage[] =
 	"finished (resolved, closed, rejected or merged). FILE must not exist\n"
 	"unless --force. Prints the number of rows written.\n";
 
-/* The id of a catalogue code given by flag (0 when absent); -1 after
- * printing an error for an unknown code. */
-static int64_t code_id(db *d, const config *cfg, const char *flag)
-{
-	const char *code = config_get(cfg, flag, NULL);
-	int64_t id = 0;
-	int r = LEDGER_OK;
-	if (str_empty(code))
-		return 0;
-	if (strcmp(flag, "department") == 0) {
-		department x = {0};
-		if ((r = department_get(d, 0, code, &x)) == LEDGER_OK)
-			id = x.id;
-		department_clear(&x);
-	} else if (strcmp(flag, "area") == 0) {
-		area x = {0};
-		if ((r = area_get(d, 0, code, &x)) == LEDGER_OK)
-			id = x.id;
-		area_clear(&x);
-	} else {
-		category x = {0};
-		if ((r = category_get(d, 0, code, &x)) == LEDGER_OK)
-			id = x.id;
-		category_clear(&x);
-	}
-	if (r != LEDGER_OK) {
-		fprintf(stderr, "taizhang: unknown --%s code '%s'\n", flag, code);
-		return -1;
-	}
-	return id;
-}
-
 /* The filters from the flags into f; false after printing an error. */
 static bool read_filters(db *d, const config *cfg, matter_filter *f)
 {
 	const char *kind = config_get(cfg, "kind", NULL), *status = config_get(cfg, "status", NULL);
 	*f = matter_filter_any();
-	if ((f->department_id = code_id(d, cfg, "department")) < 0 ||
-	    (f->area_id = code_id(d, cfg, "area")) < 0 ||
-	    (f->category_id = code_id(d, cfg, "category")) < 0)
+	if ((f->department_id = cli_catalog_id(d, cfg, "department")) < 0 ||
+	    (f->area_id = cli_catalog_id(d, cfg, "area")) < 0 ||
+	    (f->category_id = cli_catalog_id(d, cfg, "category")) < 0)
 		return false;
 	if (!str_empty(kind) && !kind_valid(kind)) {
 		fprintf(stderr, "taizhang: unknown --kind '%s' (request, wish, petition, inspection,"

@@ -29,30 +29,6 @@ static const char report_usage[] =
 	"pdf needs --out. --scope names the whole (全区, 全镇 ...); --today fixes the day\n"
 	"the figures are taken on (default: today in Beijing).\n";
 
-/* The id of the department or area named by code in cfg's key (0 when
- * absent); -1 after printing an error. */
-static int64_t catalog_id(db *d, const config *cfg, const char *key)
-{
-	const char *code = config_get(cfg, key, NULL);
-	int64_t id = 0;
-	if (str_empty(code))
-		return 0;
-	if (strcmp(key, "department") == 0) {
-		department x;
-		if (department_get(d, 0, code, &x) == LEDGER_OK)
-			id = x.id;
-		department_clear(&x);
-	} else {
-		area x;
-		if (area_get(d, 0, code, &x) == LEDGER_OK)
-			id = x.id;
-		area_clear(&x);
-	}
-	if (!id)
-		fprintf(stderr, "taizhang: no %s with the code '%s'\n", key, code);
-	return id ? id : -1;
-}
-
 /* Write b to path (NULL: standard output). 0 or -1 (reported). */
 static int write_all(const char *path, const buf *b)
 {
@@ -123,7 +99,7 @@ int cmd_report(int argc, char **argv)
 	if (!(d = cli_open_existing_db(cfg)))
 		goto done;
 	briefing_opts o = {config_get(cfg, "from", NULL), config_get(cfg, "to", NULL),
-			   catalog_id(d, cfg, "department"), catalog_id(d, cfg, "area"),
+			   cli_catalog_id(d, cfg, "department"), cli_catalog_id(d, cfg, "area"),
 			   config_get(cfg, "office-name", NULL), config_get(cfg, "scope", NULL), 0, false};
 	if (o.department_id < 0 || o.area_id < 0)
 		goto done;
