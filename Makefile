@@ -7,7 +7,7 @@
 #   make test-asan  run the whole suite against the sanitizer build
 #   make valgrind   run the suite under valgrind (unit tests and the server)
 
-PKGS     := libmicrohttpd sqlite3 libsodium jansson opencc libqrencode xlsxwriter minizip expat pangocairo pangoft2
+PKGS     := libmicrohttpd sqlite3 libsodium jansson opencc libqrencode xlsxwriter minizip expat pangocairo pangoft2 libcurl
 CC       ?= cc
 BUILD    ?= build
 CFLAGS   ?= -O2 -g

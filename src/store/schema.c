@@ -359,6 +359,59 @@ static const char v10[] =
 	"CREATE TABLE search_queue ("
 	"  matter_id INTEGER PRIMARY KEY REFERENCES matters(id));";
 
+static const char v11[] =
+	/* Supervision (督办). urge_level: 0 none, 1 日常督办, 2 挂牌督办
+	 * (marked on the board), 3 约谈督办; raised by the scheduler after
+	 * working-day thresholds past the deadline or by a leader, never
+	 * lowered while the matter is open. reminded_for / overdue_for: the
+	 * deadline for which the reminder before it and the overdue notice
+	 * were written, so each is written once per deadline (an extension
+	 * brings a new one). */
+	"ALTER TABLE matters ADD COLUMN urge_level INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE matters ADD COLUMN reminded_for TEXT;"
+	"ALTER TABLE matters ADD COLUMN overdue_for TEXT;"
+	"CREATE INDEX matters_resolved ON matters(status, resolved_at);"
+	/* Where messages go: a group robot of WeCom, DingTalk or Feishu, any
+	 * HTTP webhook, or e-mail over SMTP. department_id NULL: the whole
+	 * office. topics: a comma list of what it receives (daily, weekly,
+	 * urge, duty). secret: the robot's signing secret, the webhook's HMAC
+	 * key or the SMTP password; never shown again after it is set. */
+	"CREATE TABLE channels ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"                     /* wecom|dingtalk|feishu|webhook|email */
+	"  department_id INTEGER REFERENCES departments(id),"
+	"  target TEXT NOT NULL,"                   /* https URL, or smtp(s)://host:port */
+	"  secret TEXT NOT NULL DEFAULT '',"
+	"  username TEXT NOT NULL DEFAULT '',"      /* SMTP login */
+	"  sender TEXT NOT NULL DEFAULT '',"        /* SMTP From address */
+	"  recipients TEXT NOT NULL DEFAULT '',"    /* SMTP To addresses, comma list */
+	"  topics TEXT NOT NULL DEFAULT 'daily,weekly,urge,duty',"
+	"  active INTEGER NOT NULL DEFAULT 1,"
+	"  created_at INTEGER NOT NULL);"
+	/* Messages waiting to be sent, and what became of them. Written in the
+	 * transaction that decides them, sent afterwards: a crash between the
+	 * two leaves a pending row, sent again (at least once; idem_key goes
+	 * with every attempt as Idempotency-Key or Message-ID so receivers
+	 * can drop a repeat). A sender claims a row by setting lease_until;
+	 * a row whose lease ran out was left by a sender that died. */
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  channel_id INTEGER NOT NULL REFERENCES channels(id),"
+	"  topic TEXT NOT NULL,"                    /* daily|weekly|urge|duty|test */
+	"  idem_key TEXT NOT NULL UNIQUE,"
+	"  title TEXT NOT NULL,"
+	"  body TEXT NOT NULL,"                     /* Markdown-like Chinese text */
+	"  status TEXT NOT NULL DEFAULT 'pending',"  /* pending|sent|failed */
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_at INTEGER NOT NULL,"               /* not to be tried before */
+	"  lease_until INTEGER NOT NULL DEFAULT 0,"
+	"  last_error TEXT NOT NULL DEFAULT '',"
+	"  created_at INTEGER NOT NULL,"
+	"  sent_at INTEGER);"
+	"CREATE INDEX outbox_due ON outbox(status, next_at);"
+	"CREATE INDEX outbox_channel ON outbox(channel_id, id);";
+
 const migration schema_migrations[] = {
 	{1, "ledger core", v1},
 	{2, "Open311 services, private contact fields, request tokens", v2},
@@ -370,5 +423,6 @@ const migration schema_migrations[] = {
 	{8, "duplicate signatures with their filters", v8},
 	{9, "import: external numbers, uploads awaiting confirmation", v9},
 	{10, "character index for one-character searches, the indexing queue", v10},
+	{11, "supervision, notification channels and the outbox", v11},
 };
 const int schema_nmigrations = sizeof schema_migrations / sizeof schema_migrations[0];

@@ -1,0 +1,64 @@
+/*
+ * channel.h — where the office's messages go (通知渠道): a group robot of
+ * WeCom (企业微信), DingTalk (钉钉) or Feishu (飞书), any HTTP webhook, or
+ * e-mail over SMTP; for the whole office or one department, each with the
+ * topics it receives. Administrators keep them; a channel's secret is
+ * written once and never read back out to a page.
+ */
+#ifndef TZ_LEDGER_CHANNEL_H
+#define TZ_LEDGER_CHANNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/db.h"
+
+/* Topics a channel may receive (channels.topics is a comma list of names). */
+enum channel_topic {
+	TOPIC_DAILY = 1 << 0,  /* daily  日调度 */
+	TOPIC_WEEKLY = 1 << 1, /* weekly 周督导 */
+	TOPIC_URGE = 1 << 2,   /* urge   督办 (a matter reached a tier) */
+	TOPIC_DUTY = 1 << 3,   /* duty   recurring duties due */
+};
+
+typedef struct channel {
+	int64_t id;
+	char *name;
+	char *kind;            /* wecom dingtalk feishu webhook email */
+	int64_t department_id; /* 0: the whole office */
+	char *department_name; /* "" for the whole office */
+	char *target;          /* robot/webhook URL, or smtp(s)://host:port */
+	char *secret;          /* signing secret, HMAC key or SMTP password; "" none */
+	char *username, *sender, *recipients; /* e-mail only */
+	unsigned topics;       /* TOPIC_* bits */
+	bool active;
+	int64_t created_at;
+} channel;
+
+void channel_clear(channel *c);
+void channel_list_free(channel *v, size_t n);
+
+/* "wecom" ... valid? Chinese label 企业微信 钉钉 飞书 Webhook 电子邮件. */
+bool channel_kind_valid(const char *kind);
+const char *channel_kind_label(const char *kind);
+/* "daily,urge" -> bits; -1 on an unknown name. Bits -> "daily,urge". */
+int channel_topics_parse(const char *s);
+void channel_topics_format(unsigned topics, char *out, size_t n);
+
+/* Every channel (active or not), office-wide first, then by department. */
+int channel_list(db *d, channel **out, size_t *n);
+/* The active channels that receive `topic` for a department: office-wide
+ * ones, plus the department's own when department_id > 0. */
+int channel_list_for(db *d, unsigned topic, int64_t department_id, channel **out, size_t *n);
+int channel_load(db *d, int64_t id, channel *out);
+
+/* Add or change a channel (c->id 0 adds; on change, a NULL or "" secret
+ * keeps the stored one). Checked: kind, a target URL of the right scheme
+ * (https:// or http:// for robots and webhooks; smtp:// or smtps:// with
+ * a sender and recipients for e-mail), topics. LEDGER_OK and *id_out, or
+ * LEDGER_INVALID with a Chinese *msg. */
+int channel_save(db *d, const channel *c, int64_t now, int64_t *id_out, char **msg);
+int channel_set_active(db *d, int64_t id, bool active);
+
+#endif
