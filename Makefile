@@ -6,6 +6,7 @@
 #   make asan       build with AddressSanitizer + UBSan into build-asan/
 #   make test-asan  run the whole suite against the sanitizer build
 #   make valgrind   run the suite under valgrind (unit tests and the server)
+#   make screenshots  the README's screenshots, from the demo ledger in chromium
 
 PKGS     := libmicrohttpd sqlite3 libsodium jansson opencc libqrencode xlsxwriter minizip expat pangocairo pangoft2 libcurl
 CC       ?= cc
@@ -23,7 +24,7 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BIN      := $(BUILD)/taizhang
 
-.PHONY: all deps demo test test-run asan test-asan valgrind clean format t2s-table
+.PHONY: all deps demo test test-run asan test-asan valgrind screenshots clean format t2s-table
 
 all: $(BIN) taizhang
 
@@ -114,6 +115,12 @@ test-asan: deps asan
 
 valgrind: all units
 	@tests/run --build $(BUILD) --valgrind
+
+# The README's screenshots (docs/screenshots/*.png): the demo ledger served
+# and photographed in chromium by tests/browser/screenshots.mjs.
+screenshots: deps
+	@$(MAKE) --no-print-directory all
+	@TAIZHANG_BIN=$(BUILD)/taizhang node tests/browser/screenshots.mjs docs/screenshots
 
 # The traditional -> simplified folding table (src/text/t2s_table.h) is
 # generated from OpenCC; test_fold checks it against OpenCC on every run.

@@ -26,6 +26,8 @@ static const char usage[] =
 	"  import    an Excel/CSV ledger in      (taizhang import --db URL [--dry-run] FILE)\n"
 	"  report    the briefing (简报) of a period (taizhang report --db URL --from DATE --to DATE\n"
 	"            [--format text|html|pdf] [--department CODE] [--out FILE])\n"
+	"  tick      one run of the scheduler: reminders, 督办, digests, sending\n"
+	"            (taizhang tick --db URL [--now TIME] [--no-send]; serve runs it itself)\n"
 	"\n"
 	"Every command takes --help. URL is a SQLite file path (default ./taizhang.db).\n"
 	"Settings come from taizhang.conf, TAIZHANG_* environment variables and flags.\n";
@@ -40,7 +42,7 @@ int main(int argc, char **argv)
 		{"apikey", cmd_apikey}, {"demo", cmd_demo},
 		{"backup", cmd_backup}, {"restore", cmd_restore}, {"routes", cmd_routes},
 		{"train", cmd_train}, {"export", cmd_export}, {"import", cmd_import},
-		{"report", cmd_report},
+		{"report", cmd_report}, {"tick", cmd_tick},
 	};
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {

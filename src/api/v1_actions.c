@@ -19,8 +19,10 @@
 #include "api/v1_json.h"
 #include "base/util.h"
 #include "ledger/calendar.h"
+#include "ledger/callback.h"
 #include "ledger/ledger.h"
 #include "ledger/lifecycle.h"
+#include "ledger/supervise.h"
 #include "ledger/user.h"
 
 #define MAX_CODEPARTMENTS 20
@@ -43,6 +45,8 @@ static const struct api_action {
 	{"reopen", ACT_REOPEN, {"version", "reason"}},
 	{"merge", ACT_MERGE, {"version", "into"}},
 	{"rate", ACT_RATE, {"version", "rating"}},
+	{"urge", ACT_URGE, {"version", "level", "note"}},
+	{"callback", ACT_CALLBACK, {"version", "outcome", "solved", "rating", "note"}},
 };
 
 static const struct api_action *find_action(const char *name)
@@ -107,6 +111,37 @@ static void read_rate(act_read *r, action_input *in)
 			   "应为 satisfied、basically_satisfied 或 dissatisfied");
 }
 
+/* callback: the outcome, and when reached whether it is solved, the
+ * rating (the API's names) and what the resident said. The ledger says
+ * which of them a reached or a missed call needs. */
+static void read_callback(act_read *r, action_input *in)
+{
+	const char *rating = v1_in_str(&r->in, "rating", false);
+	in->outcome = v1_in_str(&r->in, "outcome", true);
+	if (in->outcome && !callback_outcome_valid(in->outcome))
+		v1_in_fail(&r->in, V1_FIELD_INVALID, "outcome",
+			   "应为 reached、no_answer、busy、refused、wrong_number 或 unreachable");
+	if (v1_in_has(&r->in, "solved"))
+		in->solved = v1_in_bool(&r->in, "solved", false) ? "yes" : "no";
+	in->rating = v1_rating_to_ledger(rating);
+	if (rating && !in->rating)
+		v1_in_fail(&r->in, V1_FIELD_INVALID, "rating",
+			   "应为 satisfied、basically_satisfied 或 dissatisfied");
+	in->note = v1_in_str(&r->in, "note", false);
+	/* Why: the resident's words stay off the public timeline. */
+	in->note_public = false;
+}
+
+/* urge: the 督办 tier 1..3 (日常, 挂牌, 约谈) and the instruction, both
+ * required; the ledger checks the tier against the matter's. */
+static void read_urge(act_read *r, action_input *in)
+{
+	if (!v1_in_has(&r->in, "level"))
+		v1_in_fail(&r->in, V1_FIELD_MISSING, "level", "必填：1 日常督办、2 挂牌督办、3 约谈督办");
+	in->urge_level = (int)v1_in_int(&r->in, "level", URGE_DAILY, URGE_INTERVIEW, 0);
+	in->note = v1_in_str(&r->in, "note", true);
+}
+
 /* The body's fields into *in for action a (strings borrowed from the
  * body). */
 static void read_fields(act_read *r, const struct api_action *a, action_input *in)
@@ -133,6 +168,8 @@ static void read_fields(act_read *r, const struct api_action *a, action_input *i
 	case ACT_RESOLVE: in->note = v1_in_str(&r->in, "result", true); break;
 	case ACT_MERGE: in->merge_into = v1_in_str(&r->in, "into", true); break;
 	case ACT_RATE: read_rate(r, in); break;
+	case ACT_URGE: read_urge(r, in); break;
+	case ACT_CALLBACK: read_callback(r, in); break;
 	default: break; /* accept, close: nothing but the version */
 	}
 }

@@ -98,6 +98,7 @@ static void handling(json_t *j, v1_catalog *c, const matter *m)
 	json_object_set_new(j, "person", v1_str_or_null(v1_user_login(c, m->assignee_id)));
 	json_object_set_new(j, "deadline", v1_str_or_null(m->deadline));
 	json_object_set_new(j, "overdue", json_boolean(m->overdue));
+	json_object_set_new(j, "urge_level", json_integer(m->urge_level));
 	json_object_set_new(j, "public", json_boolean(m->is_public));
 	json_object_set_new(j, "version", json_integer(m->version));
 	json_object_set_new(j, "created_at", v1_time_or_null(m->created_at));

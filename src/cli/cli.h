@@ -7,7 +7,10 @@
 
 #include <signal.h>
 
+#include "base/buf.h"
 #include "base/config.h"
+#include "ledger/supervise.h"
+#include "report/digest.h"
 #include "store/db.h"
 
 /* Parse "--key value" and "--key=value" flags into cfg; positional
@@ -49,15 +52,46 @@ int cmd_train(int argc, char **argv);  /* train.c: the routing suggestions */
 int cmd_export(int argc, char **argv); /* export.c: the ledger as XLSX or CSV */
 int cmd_import(int argc, char **argv); /* import.c: an office's XLSX or CSV ledger in */
 int cmd_report(int argc, char **argv); /* report.c: the briefing (简报) */
+int cmd_tick(int argc, char **argv);   /* tick.c: one run of the scheduler */
 
 /* Run the HTTP server on an open database until SIGINT/SIGTERM. */
 int cli_serve_db(const config *cfg);
 
-/* The server's main thread (train.c): wait for one of the stop signals,
+/* The server's main thread (wait.c): wait for one of the stop signals,
  * meanwhile every second indexing the matters queued for search
- * (search_catch_up) and retraining the routing models when the ledger has
- * grown (looked at every --retrain-check seconds, default 600; 0: never).
- * Its writes go through the server's group-commit writer. */
+ * (search_catch_up), every --tick-seconds (default 60; 0: never) running
+ * the scheduler's tick without sending (cli_tick), and retraining the
+ * routing models when the ledger has grown (looked at every
+ * --retrain-check seconds, default 600; 0: never). Its writes go through
+ * the server's group-commit writer. */
 void cli_wait_serving(const config *cfg, const sigset_t *stop, db_group *writer);
+
+/* The scheduler's settings (tick.c), from flags, environment and
+ * taizhang.conf: supervision (remind-days, urge-*-after, base-url), the
+ * digests (daily-at, weekly-at, office-name), auto-close-days and, for the
+ * server, tick-seconds. */
+typedef struct tick_settings {
+	supervise_config sv;
+	digest_schedule digest;
+	int auto_close_days; /* 0: never */
+	int every;           /* tick-seconds: the server's tick; 0: none */
+} tick_settings;
+/* Read and check them: false after printing what is wrong. The strings
+ * point into cfg. */
+bool cli_tick_settings(const config *cfg, tick_settings *out);
+
+/* What one tick did. */
+typedef struct tick_summary {
+	supervise_result sv;
+	int closed;  /* resolved matters closed for want of a rating */
+	int duties;  /* duty reminders queued */
+	int digests; /* digest messages queued */
+	int sent;    /* messages delivered; -1: not sending */
+} tick_summary;
+/* One tick as of `now` (see tick.c): every step, even after one fails.
+ * LEDGER_OK, or LEDGER_ERROR when any step failed (logged). */
+int cli_tick(db *d, const tick_settings *s, int64_t now, bool send, tick_summary *out);
+/* "2 reminded, 1 overdue, ..." for the summary line and the log. */
+void cli_tick_describe(const tick_summary *t, buf *out);
 
 #endif

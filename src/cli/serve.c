@@ -7,6 +7,7 @@
 #include "ledger/ledger.h"
 #include "ledger/routing.h"
 #include "ledger/similar.h"
+#include "notify/deliver.h"
 #include "http/http.h"
 #include "web/app.h"
 #include "web/pages.h"
@@ -41,12 +42,23 @@ static const char serve_usage[] =
 	"a proxy in front); --connection-timeout SECONDS: an idle or slow connection\n"
 	"is closed after this long (default 30).\n"
 	"--retrain-check SECONDS: how often to see whether the ledger has grown enough\n"
-	"to retrain the routing suggestions (default 600; 0: never; see taizhang train).\n";
+	"to retrain the routing suggestions (default 600; 0: never; see taizhang train).\n"
+	"--tick-seconds N: run the scheduler (reminders, 督办, digests; see taizhang tick\n"
+	"--help for its settings) every N seconds (default 60; 0: never, e.g. when cron\n"
+	"runs taizhang tick).\n"
+	"--notify-timeout-seconds N: the longest one notification request may take\n"
+	"(default 20); --notify-retry-seconds N: the wait before a failed notification\n"
+	"is tried again (default 60, doubling each time; see docs/notify.md).\n";
 
 int cli_serve_db(const config *cfg)
 {
 	char *err = NULL;
 	const char *listen = config_get(cfg, "listen", "127.0.0.1:8080");
+	/* The scheduler's settings (tick.c), checked before serving: a wrong
+	 * one is said now rather than found out at the first tick. */
+	tick_settings ticks;
+	if (!cli_tick_settings(cfg, &ticks))
+		return 1;
 	app settings = {
 		.office_name = config_get(cfg, "office-name", "taizhang 台账"),
 		.base_url = config_get(cfg, "base-url", NULL),
@@ -55,6 +67,7 @@ int cli_serve_db(const config *cfg)
 		.session_ttl = (int)config_int(cfg, "session-hours", 12) * 3600,
 		.submit_limit = (int)config_int(cfg, "submit-limit", 30),
 		.app_submit_limit = (int)config_int(cfg, "app-submit-limit", 1000),
+		.daily_minutes = ticks.digest.daily_minutes,
 	};
 	http_config hc = {
 		.listen = listen,
@@ -87,6 +100,7 @@ int cli_serve_db(const config *cfg)
 	/* Why: past a file-size limit a write must fail (and be answered as
 	 * "storage unavailable"), not kill the server with its requests. */
 	signal(SIGXFSZ, SIG_IGN);
+	deliver_configure(cfg); /* before any thread: it sets up libcurl */
 	http_server *s = http_start(&hc, &err);
 	if (!s) {
 		fprintf(stderr, "taizhang: %s\n", err ? err : "cannot start the server");
@@ -103,8 +117,13 @@ int cli_serve_db(const config *cfg)
 	}
 	printf("taizhang: listening on %s\n", settings.base_url);
 	fflush(stdout);
+	/* The outbox's sender (notify/deliver.h), stopped before the server
+	 * so its last writes still reach the writer. */
+	deliver_sender *sender = deliver_start(hc.db_url, http_writer(s));
 	cli_wait_serving(cfg, &stop_signals, http_writer(s));
+	deliver_stop(sender);
 	http_stop(s);
+	deliver_cleanup();
 	free(base);
 	printf("taizhang: stopped\n");
 	return 0;

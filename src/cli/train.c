@@ -1,16 +1,13 @@
 /*
  * train.c — `taizhang train`: train the routing models (ledger/routing.h)
- * on the ledger's routed matters now and report their held-out accuracy;
- * and the server's main thread, which between stop signals keeps the
- * search indexes up with the ledger and trains again when it has grown.
+ * on the ledger's routed matters now and report their held-out accuracy.
+ * (The server trains again by itself when the ledger has grown: wait.c.)
  */
 #include "cli/cli.h"
 #include "ledger/ledger.h"
 #include "ledger/routing.h"
-#include "ledger/search.h"
 #include "base/util.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -69,41 +66,4 @@ done:
 	db_close(d);
 	config_free(cfg);
 	return rc;
-}
-
-void cli_wait_serving(const config *cfg, const sigset_t *stop, db_group *writer)
-{
-	/* --retrain-check SECONDS: how often to look (0: never). Why on this
-	 * thread: it only waits for signals, so training here never holds up
-	 * a request; only the short insert of the model joins the writes. */
-	int64_t every = config_int(cfg, "retrain-check", 600);
-	struct timespec tick = {1, 0};
-	time_t next_check = time(NULL) + (every > 0 ? every : 0);
-	db *d = NULL;
-	for (;;) {
-		int sig = sigtimedwait(stop, NULL, &tick);
-		if (sig >= 0)
-			break;
-		if (errno != EAGAIN)
-			continue; /* EINTR */
-		if (!d) {
-			if (!(d = cli_open_db(cfg)))
-				continue;
-			/* Why through the writer: a second writing connection
-			 * would wait for the write lock behind the group's
-			 * commits (and they behind a long batch of its own). */
-			db_use_group(d, writer);
-		}
-		/* The search indexes catch up with the matters changed in the
-		 * last second, in one batch (ledger/search.h). */
-		if (search_catch_up(d) != LEDGER_OK)
-			log_error("indexing changed matters for search failed; trying again");
-		if (every <= 0 || time(NULL) < next_check)
-			continue;
-		next_check = time(NULL) + every;
-		routing_report rep[ROUTING_TARGETS];
-		if (routing_retrain_if_due(d, (int64_t)time(NULL), rep) < 0)
-			log_error("retraining the routing models failed; trying again later");
-	}
-	db_close(d);
 }

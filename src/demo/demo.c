@@ -18,6 +18,7 @@
 #include "demo/demo_int.h"
 #include "ledger/catalog.h"
 #include "ledger/calendar.h"
+#include "ledger/duty.h"
 #include "ledger/ledger.h"
 #include "ledger/user.h"
 #include "base/util.h"
@@ -469,6 +470,61 @@ static int load_users(demo_ctx *c, buf *out)
 	return 0;
 }
 
+/* Recurring duties named in report 001 (沧州经济开发区: the yearly reminder
+ * talk with the village secretaries under 《村级干部谈话提醒实施办法》, the
+ * yearly warning-education meeting, the secretaries' year-end 述职述廉)
+ * and report 004 (东方明珠社区's monthly joint meeting and estate office
+ * day). The monthly one was last done two months ago, so it shows
+ * overdue. Dates follow from `now` only. */
+static const struct {
+	const char *title, *description, *dept, *person_name;
+	int recurrence, month, day, lead;
+} duties[] = {
+	{"村党组织书记谈话提醒", "按《村级干部谈话提醒实施办法》，包村干部对“一肩挑”村党组织书记进行谈话提醒，"
+	 "每年至少一次；谈话内容在村“两委”班子上传达。", NULL, "包村干部", DUTY_YEARLY, 12, 31, 15},
+	{"警示教育大会", "每年至少召开一次警示教育大会，每次培训至少安排一堂警示教育课。", "dzb", NULL,
+	 DUTY_YEARLY, 12, 31, 20},
+	{"村党组织书记述职述廉", "每年年底召开村民代表和党员大会，开展村党组织书记述职述廉，并上墙公示。",
+	 "cun", "各村党组织书记", DUTY_YEARLY, 12, 31, 10},
+	{"居民联席会和小区现场办公", "东方明珠社区居委会每月组织一次联席会，开展一次小区现场办公。", "cun",
+	 "东方明珠社区居委会", DUTY_MONTHLY, 0, 31, 3},
+};
+
+static int load_duties(demo_ctx *c)
+{
+	char from[11];
+	demo_date_plus(c->now, -62, from);
+	for (size_t i = 0; i < ARRAY_LEN(duties); i++) {
+		duty x = {0};
+		x.title = (char *)duties[i].title;
+		x.description = (char *)duties[i].description;
+		x.department_id = demo_dept(c, duties[i].dept);
+		x.person_name = (char *)duties[i].person_name;
+		/* the meeting: by the leader, when no one else is named */
+		x.person_id = duties[i].person_name ? 0 : c->leader.user_id;
+		x.recurrence = duties[i].recurrence;
+		x.due_month = duties[i].month;
+		x.due_day = duties[i].day;
+		x.lead_days = duties[i].lead;
+		if (x.recurrence == DUTY_MONTHLY)
+			duty_due_on_or_after(x.recurrence, 0, x.due_day, from, x.next_due);
+		int64_t id = 0;
+		char *msg = NULL;
+		if (duty_save(c->d, &c->admin, &x, c->now - 90 * 86400, &id, &msg) != LEDGER_OK)
+			return fail_msg(c, "duty", duties[i].title, msg);
+		if (x.recurrence != DUTY_MONTHLY)
+			continue;
+		tz_date due;
+		workday_date_parse(x.next_due, &due);
+		int64_t done = demo_day_start(workday_date_add_days(due, -2)) + 15 * 3600;
+		if (duty_complete(c->d, demo_handler(c, x.department_id), id, x.next_due,
+				  "联席会已召开，议定凤河湾小区施划停车位；现场办公收集居民意见5条",
+				  done, &msg) != LEDGER_OK)
+			return fail_msg(c, "duty record", duties[i].title, msg);
+	}
+	return 0;
+}
+
 int demo_load(db *d, unsigned seed, int generated, int64_t now, buf *accounts_out)
 {
 	demo_ctx *c = xcalloc(1, sizeof *c);
@@ -483,7 +539,7 @@ int demo_load(db *d, unsigned seed, int generated, int64_t now, buf *accounts_ou
 		goto done;
 	}
 	if (load_departments(c) || load_areas(c) || load_categories(c) ||
-	    load_users(c, accounts_out))
+	    load_users(c, accounts_out) || load_duties(c))
 		goto done;
 	demo_seed_load(c);
 	demo_gen_load(c, generated < 0 ? 0 : generated);

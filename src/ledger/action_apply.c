@@ -6,8 +6,10 @@
  */
 #include "ledger/action_apply.h"
 #include "ledger/calendar.h"
+#include "ledger/callback.h"
 #include "ledger/ledger.h"
 #include "ledger/search.h"
+#include "ledger/supervise.h"
 #include "base/buf.h"
 #include "base/utf8.h"
 #include "base/util.h"
@@ -110,16 +112,22 @@ typedef struct act_args {
 	char today[11];
 } act_args;
 
-/* Write the event of this action with note and data, then bump. */
-static int finish(act_args *a, const char *note, bool is_public, json_t *data)
+/* Write the event `action` with note and data (taken), then bump. */
+static int finish_as(act_args *a, const char *action, const char *note, bool is_public,
+		     json_t *data)
 {
 	char *json = data ? json_dumps(data, JSON_COMPACT) : NULL;
-	int rc = event_append(a->d, a->s->id, a->who, action_name(a->in->act),
-			      status_name(a->s->status), status_name(a->next), note, is_public, json,
-			      a->now);
+	int rc = event_append(a->d, a->s->id, a->who, action, status_name(a->s->status),
+			      status_name(a->next), note, is_public, json, a->now);
 	free(json);
 	json_decref(data);
 	return rc == LEDGER_OK ? bump(a->d, a->who, a->s, a->next, a->now) : rc;
+}
+
+/* Write the event of this action with note and data, then bump. */
+static int finish(act_args *a, const char *note, bool is_public, json_t *data)
+{
+	return finish_as(a, action_name(a->in->act), note, is_public, data);
 }
 
 static int set_text(act_args *a, const char *sql, const char *value)
@@ -303,34 +311,95 @@ static int renew_deadline(act_args *a)
 	return set_text(a, "UPDATE matters SET deadline = ? WHERE id = ?", deadline);
 }
 
+/* Take the resident's rating (a->in->rating, their words in a->in->note),
+ * given by themselves or heard on a callback. When the matter goes back
+ * (a->next is reopened: 重办) the rating waits for the next resolution and
+ * the event keeps this one; the department gets `reason` and a fresh
+ * deadline. The event shows `public_note` on the timeline; data (taken)
+ * gets the rating and the words. */
+static int take_rating(act_args *a, const char *reason, const char *public_note, json_t *data)
+{
+	bool back = a->next == ST_REOPENED;
+	const char *words = a->in->note ? a->in->note : "";
+	if (db_exec(a->d, "UPDATE matters SET rating = ?, rating_note = ?, reason = ? WHERE id = ?",
+		    "ttti", back ? NULL : a->in->rating, words, back ? reason : "", a->s->id) != DB_DONE ||
+	    (back && renew_deadline(a) != LEDGER_OK)) {
+		json_decref(data);
+		return LEDGER_ERROR;
+	}
+	/* Why: the resident's words may name people or give a phone number;
+	 * they stay in the event's data, which only staff who may see
+	 * personal data read, and never reach the public timeline. */
+	json_object_set_new(data, "rating", json_string(a->in->rating));
+	json_object_set_new(data, "comment", json_string(words));
+	return finish(a, public_note, true, data);
+}
+
 static int do_rate(act_args *a)
 {
 	if (!rating_valid(a->in->rating))
 		return invalid(a->msg, "请选择满意、基本满意或不满意");
 	if (!note_ok(a->in->note, false, 500))
 		return invalid(a->msg, "评价说明不超过500字");
-	bool unhappy = strcmp(a->in->rating, "dissatisfied") == 0;
-	/* A dissatisfied rating sends the matter back (重办) and waits for a
-	 * new rating after it is resolved again; the event keeps this one. */
-	if (db_exec(a->d, "UPDATE matters SET rating = ?, rating_note = ?, reason = ? WHERE id = ?",
-		    "ttti", unhappy ? NULL : a->in->rating, a->in->note ? a->in->note : "",
-		    unhappy ? "群众评价不满意" : "", a->s->id) != DB_DONE)
+	return take_rating(a, "群众评价不满意", rating_label(a->in->rating), json_object());
+}
+
+/* A callback that did not reach the resident: an internal event with the
+ * clerk's note and the attempt's number, nothing else changes. */
+static int callback_missed(act_args *a)
+{
+	const action_input *in = a->in;
+	if (!str_empty(in->solved) || !str_empty(in->rating))
+		return invalid(a->msg, "未接通时不填写是否解决和满意度");
+	if (!note_ok(in->note, false, 500))
+		return invalid(a->msg, "回访记录不超过500字");
+	int64_t n = callback_attempts(a->d, a->s->id);
+	if (n < 0)
 		return LEDGER_ERROR;
-	if (unhappy && renew_deadline(a) != LEDGER_OK)
-		return LEDGER_ERROR;
-	/* Why: the resident's comment may name people; the public timeline
-	 * shows only the rating. */
-	return finish(a, rating_label(a->in->rating), true,
-		      json_pack("{s:s,s:s}", "rating", a->in->rating, "comment",
-				a->in->note ? a->in->note : ""));
+	char *note = str_printf("回访未接通（%s），第%lld次%s%s", callback_outcome_label(in->outcome),
+				(long long)n + 1, str_empty(in->note) ? "" : "：",
+				in->note ? in->note : "");
+	int rc = finish_as(a, "callback_missed", note, false,
+			   json_pack("{s:s,s:I}", "outcome", in->outcome, "attempt", (json_int_t)n + 1));
+	free(note);
+	return rc;
+}
+
+/* 回访: the clerk called the resident about the resolution. Reached: the
+ * rating is taken as the resident's own (take_rating), and the matter
+ * goes back to its department when they are dissatisfied or say the
+ * problem is not solved, with the reason they gave (required then). */
+static int do_callback(act_args *a)
+{
+	const action_input *in = a->in;
+	if (!callback_outcome_valid(in->outcome))
+		return invalid(a->msg, "请选择回访结果：已接通，或未接通的原因");
+	if (strcmp(in->outcome, "reached") != 0)
+		return callback_missed(a);
+	if (str_cmp0(in->solved, "yes") != 0 && str_cmp0(in->solved, "no") != 0)
+		return invalid(a->msg, "请选择群众反映的问题是否已解决");
+	if (!rating_valid(in->rating))
+		return invalid(a->msg, "请选择满意、基本满意或不满意");
+	bool back = a->next == ST_REOPENED, solved = strcmp(in->solved, "yes") == 0;
+	if (!note_ok(in->note, back, 500))
+		return invalid(a->msg, back ? "请记录群众认为未解决或不满意的原因（不超过500字）"
+					    : "回访记录不超过500字");
+	char *note = str_printf("电话回访：问题%s，%s%s", solved ? "已解决" : "未解决",
+				rating_label(in->rating), back ? "，转重办" : "");
+	int rc = take_rating(a, solved ? "回访：群众评价不满意" : "回访：群众反映问题未解决", note,
+			     json_pack("{s:s,s:b}", "outcome", "reached", "solved", solved));
+	free(note);
+	return rc;
 }
 
 static int do_close(act_args *a)
 {
 	if (!note_ok(a->in->note, false, 2000))
 		return invalid(a->msg, "核验说明不超过2000字");
-	if (db_exec(a->d, "UPDATE matters SET closed_at = ? WHERE id = ?", "ii", a->now, a->s->id) !=
-	    DB_DONE)
+	/* Why auto_closed: a close by the system (逾期未评价, callback.c) is
+	 * not a verification, and the rates must not count it as one. */
+	if (db_exec(a->d, "UPDATE matters SET closed_at = ?, auto_closed = ? WHERE id = ?", "iii",
+		    a->now, (int64_t)(a->who && a->who->system), a->s->id) != DB_DONE)
 		return LEDGER_ERROR;
 	return finish(a, str_empty(a->in->note) ? "经核验销号" : a->in->note, true, NULL);
 }
@@ -368,6 +437,41 @@ static int do_merge(act_args *a)
 	return rc;
 }
 
+/* 督办 by a leader: at the matter's tier or above (a tier is never
+ * lowered while the matter is open), with the leader's note, which the
+ * public timeline shows from 挂牌督办 on (the form says so). The
+ * department's and the office's channels hear of it in this transaction;
+ * the key names this version, so each urge is its own message. */
+static int do_urge(act_args *a)
+{
+	int64_t cur = db_scalar(a->d, -1, "SELECT urge_level FROM matters WHERE id = ?", "i", a->s->id);
+	int level = a->in->urge_level;
+	if (cur < 0)
+		return LEDGER_ERROR;
+	if (level < URGE_DAILY || level >= URGE_LEVELS)
+		return invalid(a->msg, "请选择督办等级：日常督办、挂牌督办或约谈督办");
+	if (level < cur) {
+		char *text = str_printf("督办等级不能低于当前的%s", urge_label((int)cur));
+		int rc = invalid(a->msg, text);
+		free(text);
+		return rc;
+	}
+	if (!note_ok(a->in->note, true, 2000))
+		return invalid(a->msg, "请填写督办意见（不超过2000字）");
+	if (db_exec(a->d, "UPDATE matters SET urge_level = ? WHERE id = ?", "ii", (int64_t)level,
+		    a->s->id) != DB_DONE)
+		return LEDGER_ERROR;
+	char *note = str_printf("%s：%s", urge_label(level), a->in->note);
+	char *stem = str_printf("urge/%s/v%lld", a->s->number, (long long)a->s->version);
+	int rc = supervise_notify_urge(a->d, a->s->id, level, a->in->note, stem, NULL, a->now, NULL);
+	if (!rc)
+		rc = finish(a, note, level >= URGE_LISTED,
+			    json_pack("{s:i,s:I}", "level", level, "previous", (json_int_t)cur));
+	free(stem);
+	free(note);
+	return rc;
+}
+
 int act_apply(db *d, const actor *who, const act_state *s, const action_input *in, int next,
 	      int64_t now, char **msg)
 {
@@ -378,7 +482,8 @@ int act_apply(db *d, const actor *who, const act_state *s, const action_input *i
 		[ACT_EXTEND] = do_extend,   [ACT_RETURN] = do_return,
 		[ACT_RESOLVE] = do_resolve, [ACT_RATE] = do_rate,
 		[ACT_CLOSE] = do_close,     [ACT_REOPEN] = do_reopen,
-		[ACT_MERGE] = do_merge,
+		[ACT_MERGE] = do_merge,     [ACT_URGE] = do_urge,
+		[ACT_CALLBACK] = do_callback,
 	};
 	act_args a = {d, who, s, in, next, now, msg, ""};
 	ledger_today(now, a.today);

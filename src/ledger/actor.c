@@ -63,6 +63,19 @@ void actor_label_for(const actor *who, char *out, size_t n)
 {
 	if (!who || who->role == ROLE_NONE)
 		snprintf(out, n, "群众");
+	else if (who->system)
+		snprintf(out, n, "%s", who->name);
 	else
 		snprintf(out, n, "%s %s", role_label(who->role), who->name[0] ? who->name : who->login);
+}
+
+actor actor_system(const char *label)
+{
+	actor a;
+	memset(&a, 0, sizeof a);
+	a.role = ROLE_ADMIN;
+	a.system = true;
+	snprintf(a.name, sizeof a.name, "%s", label ? label : "系统");
+	snprintf(a.login, sizeof a.login, "system");
+	return a;
 }

@@ -28,6 +28,9 @@ typedef struct actor {
 	int64_t department_id; /* the handler's department; 0 otherwise */
 	char login[64];        /* users.login or the key's name */
 	char name[128];        /* display name */
+	/* The ledger itself (the scheduler): no user and no key, so its
+	 * events have no actor_id, and name alone is their label. */
+	bool system;
 } actor;
 
 /* The role named "admin", "leader", ... ; ROLE_NONE when unknown. */
@@ -44,7 +47,13 @@ bool actor_sees_personal(const actor *a);
  * handler sees only those of their own department's matters. */
 bool actor_sees_personal_of(const actor *a, int64_t department_id);
 
-/* The actor as written on events: "受理员 王芳", "群众", "应用 NAME". */
+/* The actor as written on events: "受理员 王芳", "群众", "应用 NAME";
+ * a system actor's label alone ("督办系统"). */
 void actor_label_for(const actor *who, char *out, size_t n);
+
+/* The ledger itself acting under `label` (e.g. "督办系统"): a system actor
+ * with an administrator's rights in the lifecycle rules, no user, no key.
+ * For the scheduler's own events, never for a request. */
+actor actor_system(const char *label);
 
 #endif

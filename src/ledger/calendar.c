@@ -34,9 +34,7 @@ int64_t calendar_day_start(const char *date)
 	return (int64_t)days * 86400 - 8 * 3600;
 }
 
-/* The built-in calendar with this ledger's overrides applied. Caller frees
- * with workday_cal_free. */
-static workday_cal *calendar_load(db *d)
+workday_cal *calendar_load(db *d)
 {
 	workday_cal *cal = workday_cal_new_builtin();
 	db_stmt *q = db_query(d, "SELECT day, kind, name FROM calendar_days", "");
@@ -48,6 +46,14 @@ static workday_cal *calendar_load(db *d)
 	}
 	db_done(q);
 	return cal;
+}
+
+int calendar_workdays_between(const workday_cal *cal, const char *from, const char *to)
+{
+	tz_date a, b;
+	if (!workday_date_parse(from, &a) || !workday_date_parse(to, &b))
+		return 0;
+	return workday_between(cal, a, b);
 }
 
 int calendar_deadline(db *d, const char *from, int days, char out[11])

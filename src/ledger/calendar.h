@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/workday.h"
 #include "store/db.h"
 
 /* Today's date in Asia/Shanghai (UTC+8) for a unix time, as YYYY-MM-DD. */
@@ -18,6 +19,17 @@ void ledger_today(int64_t now, char out[11]);
  * calendar, written to out. Returns LEDGER_OK, or LEDGER_INVALID for a bad
  * date. */
 int calendar_deadline(db *d, const char *from, int days, char out[11]);
+
+/* The built-in calendar with this ledger's overrides (calendar_days)
+ * applied, for a caller that counts many working days at once (the
+ * scheduler, the digests). Caller frees with workday_cal_free. */
+workday_cal *calendar_load(db *d);
+
+/* Working days after `from` up to and including `to` on cal (0 when `to`
+ * is not after `from`, or either is not a date): how many working days a
+ * deadline is past (from = deadline, to = today) or still ahead (from =
+ * today, to = deadline). */
+int calendar_workdays_between(const workday_cal *cal, const char *from, const char *to);
 
 /* Is `date` a well-formed, real calendar date YYYY-MM-DD? */
 bool calendar_date_valid(const char *date);

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/buf.h"
 #include "store/db.h"
 
 /* Topics a channel may receive (channels.topics is a comma list of names). */
@@ -42,9 +43,19 @@ void channel_list_free(channel *v, size_t n);
 /* "wecom" ... valid? Chinese label 企业微信 钉钉 飞书 Webhook 电子邮件. */
 bool channel_kind_valid(const char *kind);
 const char *channel_kind_label(const char *kind);
+/* The i-th kind ("wecom" ...) for a form's choices; NULL past the last. */
+const char *channel_kind_at(size_t i);
 /* "daily,urge" -> bits; -1 on an unknown name. Bits -> "daily,urge". */
 int channel_topics_parse(const char *s);
 void channel_topics_format(unsigned topics, char *out, size_t n);
+/* The i-th topic's name ("daily"), with its Chinese label (日调度) and
+ * bit; NULL past the last. */
+const char *channel_topic_name(size_t i, const char **label, unsigned *bit);
+/* The target as it may be shown: scheme and host only ("https://
+ * qyapi.weixin.qq.com/…"), because a robot's URL carries its token. */
+void channel_target_masked(const char *target, buf *out);
+/* Is list a comma list of 1..max plain e-mail addresses? */
+bool channel_recipients_ok(const char *list, int max);
 
 /* Every channel (active or not), office-wide first, then by department. */
 int channel_list(db *d, channel **out, size_t *n);
@@ -53,12 +64,16 @@ int channel_list(db *d, channel **out, size_t *n);
 int channel_list_for(db *d, unsigned topic, int64_t department_id, channel **out, size_t *n);
 int channel_load(db *d, int64_t id, channel *out);
 
-/* Add or change a channel (c->id 0 adds; on change, a NULL or "" secret
- * keeps the stored one). Checked: kind, a target URL of the right scheme
+/* Add or change a channel (c->id 0 adds; on change, a NULL or "" target
+ * or secret keeps the stored one, except that a change of kind needs a new
+ * target and drops the old secret). Checked: kind, a target URL of the right scheme
  * (https:// or http:// for robots and webhooks; smtp:// or smtps:// with
  * a sender and recipients for e-mail), topics. LEDGER_OK and *id_out, or
  * LEDGER_INVALID with a Chinese *msg. */
 int channel_save(db *d, const channel *c, int64_t now, int64_t *id_out, char **msg);
+/* Switch a channel on or off: LEDGER_OK, LEDGER_NOT_FOUND or LEDGER_ERROR.
+ * An inactive channel is not chosen for new messages, and what waits in
+ * its outbox is held (not lost) until it is switched on again. */
 int channel_set_active(db *d, int64_t id, bool active);
 
 #endif

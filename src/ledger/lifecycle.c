@@ -52,6 +52,11 @@ static const rule rules[ACT_COUNT] = {
 	[ACT_CLOSE] = {"close", "销号", S(ST_RESOLVED), VERIFY, false, ST_CLOSED},
 	[ACT_REOPEN] = {"reopen", "重办", S(ST_RESOLVED) | S(ST_CLOSED), VERIFY, false, ST_REOPENED},
 	[ACT_MERGE] = {"merge", "合并", OPEN, INTAKE, false, ST_MERGED},
+	/* 督办 by a leader: the tier (ledger/supervise.h) is checked in
+	 * action_apply.c; the status stays. */
+	[ACT_URGE] = {"urge", "督办", OPEN, VERIFY, false, SAME},
+	/* 回访: the next status depends on the call (lifecycle_next_of). */
+	[ACT_CALLBACK] = {"callback", "回访", S(ST_RESOLVED), INTAKE, false, SAME},
 };
 
 const char *action_name(int act)
@@ -102,15 +107,26 @@ int lifecycle_next(int act, int st, const char *rating)
 	return rules[act].to == SAME ? st : rules[act].to;
 }
 
+int lifecycle_next_of(const action_input *in, int st)
+{
+	if (in->act != ACT_CALLBACK)
+		return lifecycle_next(in->act, st, in->rating);
+	/* A call that reached the resident sends the matter back (重办) when
+	 * they are dissatisfied or say the problem is not solved. */
+	bool reached = str_cmp0(in->outcome, "reached") == 0;
+	bool back = str_cmp0(in->rating, "dissatisfied") == 0 || str_cmp0(in->solved, "no") == 0;
+	return reached && back ? ST_REOPENED : st;
+}
+
 unsigned lifecycle_available(const actor *who, const matter *m)
 {
 	unsigned bits = 0;
 	for (int a = 0; a < ACT_COUNT; a++)
 		if (lifecycle_allowed(a, m->status, who, m->department_id))
 			bits |= 1u << a;
-	/* A rating is taken once. */
+	/* A rating is taken once, by the resident or on a callback. */
 	if (!str_empty(m->rating))
-		bits &= ~(1u << ACT_RATE);
+		bits &= ~((1u << ACT_RATE) | (1u << ACT_CALLBACK));
 	return bits;
 }
 
@@ -144,11 +160,10 @@ static int act_tx(db *d, void *vctx)
 		rc = fail(x->msg, LEDGER_FORBIDDEN, "您无权对该事项执行此操作");
 	else if (!(rules[in->act].from & S(s.status)))
 		rc = fail(x->msg, LEDGER_BAD_STATE, "该事项当前状态不能执行此操作");
-	else if (in->act == ACT_RATE && !str_empty(s.rating))
+	else if ((in->act == ACT_RATE || in->act == ACT_CALLBACK) && !str_empty(s.rating))
 		rc = fail(x->msg, LEDGER_BAD_STATE, "该事项已评价");
 	else
-		rc = act_apply(d, x->who, &s, in, lifecycle_next(in->act, s.status, in->rating),
-			       x->now, x->msg);
+		rc = act_apply(d, x->who, &s, in, lifecycle_next_of(in, s.status), x->now, x->msg);
 	if (rc == LEDGER_OK)
 		x->version_out = s.version + 1;
 	act_state_clear(&s);

@@ -14,6 +14,10 @@
  *   resolved → close → closed (销号)
  *   resolved/closed → reopen → reopened (重办)
  *   any open status → merge → merged (duplicate of another matter)
+ *   any open status → urge (leader): 督办 at the current tier or above, status unchanged
+ *   resolved → callback (回访 by clerks, leaders, admin): not reached → same
+ *     status (an attempt); reached → rated as `rate` does, and reopened when
+ *     dissatisfied or not solved
  */
 #ifndef TZ_LEDGER_LIFECYCLE_H
 #define TZ_LEDGER_LIFECYCLE_H
@@ -38,6 +42,8 @@ enum action {
 	ACT_CLOSE,
 	ACT_REOPEN,
 	ACT_MERGE,
+	ACT_URGE, /* 督办: a leader raises or repeats the matter's 督办 tier */
+	ACT_CALLBACK, /* 回访: the office calls the resident about a resolved matter */
 	ACT_COUNT
 };
 
@@ -66,7 +72,15 @@ typedef struct action_input {
 	const char *merge_into; /* merge: number of the matter that stays */
 	const int64_t *codepartments; /* assign: 协办 departments */
 	size_t ncodepartments;
+	int urge_level;          /* urge: 1 日常督办, 2 挂牌督办, 3 约谈督办 */
+	const char *outcome;     /* callback: "reached" or why not (ledger/callback.h) */
+	const char *solved;      /* callback when reached: "yes" or "no" */
 } action_input;
+
+/* The status after the action with its whole input: lifecycle_next, and
+ * for a callback reopened when it reached the resident who was
+ * dissatisfied or whose problem is not solved. */
+int lifecycle_next_of(const action_input *in, int st);
 
 /* Apply an action to the matter `number`. Returns LEDGER_OK and the new
  * version in *version_out, or LEDGER_NOT_FOUND / FORBIDDEN / BAD_STATE /

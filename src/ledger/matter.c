@@ -35,7 +35,7 @@
 	" m.extension_request, m.version, m.created_at, m.updated_at, m.responded_at,"        \
 	" m.resolved_at, m.closed_at, m.submitter_id_number, m.submitter_contact, m.attributes," \
 	" m.media_url, m.suggested_department_id, sd.name, m.suggested_category_id, sc.name,"  \
-	" m.suggestion_confidence, m.suggestion_source"
+	" m.suggestion_confidence, m.suggestion_source, m.urge_level"
 #define MATTER_FROM                                                                           \
 	" FROM matters m LEFT JOIN categories c ON c.id = m.category_id"                      \
 	" LEFT JOIN areas a ON a.id = m.area_id LEFT JOIN departments dp ON dp.id = m.department_id" \
@@ -114,6 +114,7 @@ int matter_row_read(db_stmt *q, const actor *who, const char *today, matter *m)
 	m->suggested_category_name = db_text_dup(q, c++);
 	m->suggestion_confidence = db_double(q, c++);
 	m->suggestion_source = db_text_dup(q, c++);
+	m->urge_level = (int)db_int(q, c++);
 	m->overdue = status_is_open(m->status) && m->deadline && today &&
 		     strcmp(m->deadline, today) < 0;
 	return c;

@@ -80,6 +80,9 @@ typedef struct matter {
 	int64_t version;
 	int64_t created_at, updated_at, responded_at, resolved_at, closed_at;
 	bool overdue; /* open and past its deadline (computed on load) */
+	/* 督办 tier (ledger/supervise.h): 0 none, 1 日常督办, 2 挂牌督办 (marked
+	 * on the board), 3 约谈督办. */
+	int urge_level;
 	/* Routing suggestion (ledger/routing.h): 0/NULL when there is none. */
 	int64_t suggested_department_id, suggested_category_id;
 	char *suggested_department_name, *suggested_category_name;
@@ -164,6 +167,8 @@ typedef struct matter_filter {
 	size_t nnumbers;
 	const int64_t *category_ids; /* in any of these categories */
 	size_t ncategory_ids;
+	int urge_min;        /* 督办 tier at least this (1..3); 0: any */
+	bool order_urge;     /* overdue lists: highest 督办 tier first, then by deadline */
 	int offset, limit;   /* limit 0: 50; capped at MATTER_FIND_MAX */
 	/* Count matching rows only up to this many (0: count them all). Why:
 	 * an exact count of a million-row ledger costs a scan on every page,

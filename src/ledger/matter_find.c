@@ -106,6 +106,10 @@ static void build_where(const matter_filter *f, const char *today, where *w)
 		cond(w, "m.created_at <= ?"), arg_i(w, f->created_until);
 	if (f->overdue_only)
 		cond(w, "m.deadline < ?"), arg_t(w, today);
+	/* "> 0" as written in the partial index matters_urged (schema v11),
+	 * so that SQLite may read only the matters under 督办. */
+	if (f->urge_min > 0)
+		cond(w, "m.urge_level > 0 AND m.urge_level >= ?"), arg_i(w, f->urge_min);
 	if (f->category_id)
 		cond(w, "m.category_id = ?"), arg_i(w, f->category_id);
 	if (f->area_id)
@@ -273,8 +277,10 @@ int matter_find(db *d, const actor *who, const matter_filter *f, const char *tod
 		out->total = count_rows(d, from_where, &w, nargs, cap);
 	int limit = f->limit <= 0 ? 50 : f->limit > MATTER_FIND_MAX ? MATTER_FIND_MAX : f->limit;
 	int offset = f->offset < 0 ? 0 : f->offset;
-	const char *order = f->overdue_only ? " ORDER BY m.deadline, m.id"
-					 : " ORDER BY m.created_at DESC, m.id DESC";
+	const char *order = f->overdue_only && f->order_urge
+				    ? " ORDER BY m.urge_level DESC, m.deadline, m.id"
+			    : f->overdue_only ? " ORDER BY m.deadline, m.id"
+					      : " ORDER BY m.created_at DESC, m.id DESC";
 	if (match)
 		arg_i(&w, (int64_t)time(NULL)); /* the recency factor's "now" */
 	char *sql = match ? search_sql(ix, from_where, limit, offset)

@@ -32,6 +32,13 @@ typedef struct outbox_msg {
 	char *last_error;
 } outbox_msg;
 
+/* The first retry waits `seconds` (default 60, the setting
+ * notify-retry-seconds), each further one twice as long, up to six hours.
+ * Set once at start-up, before any sender runs. */
+void outbox_set_retry_base(int seconds);
+/* The wait before the next try after `attempts` attempts (1, 2, ...). */
+int64_t outbox_backoff(int attempts);
+
 void outbox_msg_clear(outbox_msg *m);
 void outbox_list_free(outbox_msg *v, size_t n);
 
@@ -41,19 +48,29 @@ void outbox_list_free(outbox_msg *v, size_t n);
  * transaction when there is one. */
 int outbox_enqueue(db *d, int64_t channel_id, const char *topic, const char *idem_key,
 		   const char *title, const char *body, int64_t now, bool *created);
+/* (LEDGER_INVALID when the topic is not daily|weekly|urge|duty|test, the
+ * key is empty, longer than 200 or not printable ASCII, or the title or
+ * body is not UTF-8; LEDGER_NOT_FOUND for an unknown channel.) */
 /* Has a message with this key been queued (whatever became of it)? */
 bool outbox_exists(db *d, const char *idem_key);
 
-/* Claim the oldest due message (pending, next_at <= now, lease run out)
- * for lease seconds. LEDGER_OK and *out, LEDGER_NOT_FOUND when none. */
+/* Claim the oldest due message (pending, next_at <= now, lease run out,
+ * its channel active) for lease seconds, counting the attempt. A message
+ * whose last allowed attempt was claimed and never reported is marked
+ * failed instead. LEDGER_OK and *out, LEDGER_NOT_FOUND when none. */
 int outbox_claim(db *d, int64_t now, int lease, outbox_msg *out);
 /* The claimed message was delivered. */
 int outbox_sent(db *d, int64_t id, int64_t now);
 /* The attempt failed with error: try again after a backoff that grows
  * with the attempts, or mark it failed after OUTBOX_MAX_ATTEMPTS. */
 int outbox_failed(db *d, int64_t id, const char *error, int64_t now);
+/* The claimed message was not tried after all (the sender is stopping):
+ * its lease and the attempt counted for it are given back, so it goes
+ * again at once after a restart. */
+int outbox_release(db *d, int64_t id);
 /* An administrator asks for a failed (or pending) message to be tried
- * again now, with its attempts counted afresh. */
+ * again now, with its attempts counted afresh. LEDGER_BAD_STATE for a
+ * message already sent, LEDGER_NOT_FOUND for an unknown id. */
 int outbox_retry(db *d, int64_t id, int64_t now);
 
 /* The newest messages (all statuses, or one status when not NULL), for

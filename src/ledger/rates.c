@@ -9,8 +9,10 @@
  * adds every row into one total; rates_by_department adds each row into
  * its lead department's group in the same single pass.
  *
- * The rating of a matter is the one of its latest 评价 event, unless a
- * leader's 重办 came after it (that withdraws the rating with the
+ * The rating of a matter is the one of its latest 评价 event (the
+ * resident's own, or a 回访 that reached them: 'rate' or 'callback'; a
+ * call that reached nobody is a 'callback_missed' event and rates
+ * nothing), unless a leader's 重办 came after it (that withdraws the rating with the
  * resolution it rated, as it clears matters.rating): a dissatisfied rating
  * sends the matter back to work and is kept only in its event
  * (matters.rating holds satisfied or basic only), so reading the column
@@ -40,10 +42,10 @@
 static const char rates_sql[] =
 	"SELECT m.status, m.respond_by, m.deadline, m.rating, m.responded_at, m.resolved_at,"
 	" CASE WHEN m.rating IS NULL AND m.resolved_at IS NOT NULL THEN"
-	"  (SELECT CASE WHEN e.action = 'rate' THEN e.data ELSE '{}' END FROM events e"
-	"  WHERE e.matter_id = m.id AND e.action IN ('rate', 'reopen')"
+	"  (SELECT CASE WHEN e.action IN ('rate', 'callback') THEN e.data ELSE '{}' END"
+	"  FROM events e WHERE e.matter_id = m.id AND e.action IN ('rate', 'callback', 'reopen')"
 	"  ORDER BY e.id DESC LIMIT 1) END,"
-	" COALESCE(m.department_id, 0)"
+	" COALESCE(m.department_id, 0), m.auto_closed"
 	" FROM matters m WHERE m.status <> 'merged' AND m.created_at >= ?"
 	" AND m.created_at < ? AND (? = 0 OR m.department_id = ?)"
 	" AND (? = 0 OR m.category_id = ?) AND (? = 0 OR m.area_id = ?)";
@@ -119,10 +121,14 @@ static void count_row(db_stmt *q, const char *today, rates *out)
 	if (responded[0] && (!respond_by || strcmp(responded, respond_by) <= 0))
 		out->response.num++;
 
+	/* Solved: closed after a person verified it, or rated pleased. A
+	 * matter the system closed because nobody rated it (auto_closed,
+	 * callback.c) is resolved but not confirmed. */
+	bool verified = st == ST_CLOSED && db_int(q, 8) == 0;
 	bool handled = st != ST_SUBMITTED && st != ST_REJECTED;
 	if (handled && (is_resolved || (deadline && strcmp(deadline, today) < 0))) {
 		out->resolution.den++;
-		if (st == ST_CLOSED || (st == ST_RESOLVED && pleased))
+		if (verified || (is_resolved && pleased))
 			out->resolution.num++;
 	}
 

@@ -9,9 +9,13 @@
  *                          / handed in
  *   resolution (解决率)    resolved and confirmed (closed after verification,
  *                          or resolved and rated satisfied / basically
- *                          satisfied) / due (accepted for handling and
- *                          either past its deadline or already resolved)
- *   satisfaction (满意率)  satisfied + basically satisfied / rated
+ *                          satisfied; closed by the system for want of a
+ *                          rating is not confirmed) / due (accepted for
+ *                          handling and either past its deadline or
+ *                          already resolved)
+ *   satisfaction (满意率)  satisfied + basically satisfied / rated (by the
+ *                          resident or on a 回访; unrated matters, closed by
+ *                          the system or not, are not in it)
  *   on_time (按时办结率)   resolved on or before the deadline / resolved
  *   completion (办结率)    resolved or closed / received (受理: handed in and
  *                          not rejected)

@@ -147,11 +147,12 @@ int stats_workflow(db *d, const rates_filter *f, stats_flow *out)
 		" max(CASE WHEN e.action = 'progress' THEN 1 ELSE 0 END),"
 		" max(CASE WHEN e.action = 'return' THEN 1 ELSE 0 END),"
 		" max(CASE WHEN e.action = 'extend' THEN 1 ELSE 0 END),"
-		" max(CASE WHEN e.action = 'reopen' OR (e.action = 'rate'"
+		" max(CASE WHEN e.action = 'reopen' OR (e.action IN ('rate', 'callback')"
 		"  AND e.to_status = 'reopened') THEN 1 ELSE 0 END),"
 		" m.department_id"
 		" FROM matters m LEFT JOIN events e ON e.matter_id = m.id"
-		" AND e.action IN ('assign', 'progress', 'return', 'extend', 'reopen', 'rate')"
+		" AND e.action IN ('assign', 'progress', 'return', 'extend', 'reopen', 'rate',"
+		"  'callback')"
 		" WHERE m.created_at >= ? AND m.created_at < ?" FILTER
 		" GROUP BY m.id, m.status, m.department_id",
 		"ii" "iiiiii", from, to, FILTER_ARGS(f));

@@ -20,6 +20,9 @@ void briefing_period(buf *out, const char *from, const char *to);
 void briefing_lead(buf *out, const briefing *b);
 /* "96.2%", or `empty` when the rate has no value. */
 void briefing_rate(buf *out, rate r, const char *empty);
+/* "，办结率提高1.2个百分点" (or 持平, 下降), or nothing when either period
+ * has no value; differences of the printed, rounded numbers. */
+void briefing_change_pp(buf *out, const char *name, rate now, rate before);
 /* The words for a rate without value: 暂无评价 for satisfaction ... */
 extern const char *const briefing_empty_response, *const briefing_empty_resolution,
 	*const briefing_empty_satisfaction, *const briefing_empty_on_time,

@@ -51,9 +51,7 @@ static long tenths(rate r)
 	return lround(rate_percent(r) * 10.0);
 }
 
-/* ", 办结率提高1.2个百分点" and the like, or nothing when either period
- * has no value. */
-static void change_pp(buf *out, const char *name, rate now, rate before)
+void briefing_change_pp(buf *out, const char *name, rate now, rate before)
 {
 	if (!now.den || !before.den)
 		return;
@@ -83,8 +81,8 @@ static void comparison(buf *out, const briefing *b)
 		buf_printf(out, "受理量%s", now > before ? "增加" : "减少");
 		briefing_rate(out, ch, "");
 	}
-	change_pp(out, "办结率", b->total.completion, b->prev.completion);
-	change_pp(out, "满意率", b->total.satisfaction, b->prev.satisfaction);
+	briefing_change_pp(out, "办结率", b->total.completion, b->prev.completion);
+	briefing_change_pp(out, "满意率", b->total.satisfaction, b->prev.satisfaction);
 	buf_puts(out, "。");
 }
 

@@ -1,8 +1,9 @@
 /*
- * admin.c — what the four administration pages share (admin_departments.c,
- * admin_areas.c, admin_categories.c, admin_users.c): the page start with
- * the notice after a change, the one edit-form renderer driven by a table
- * of fields, and the small one-button forms (activate, deactivate).
+ * admin.c — what the administration pages share (admin_departments.c,
+ * admin_areas.c, admin_categories.c, admin_users.c, admin_channels.c): the
+ * page start with the notice after a change, the one edit-form renderer
+ * driven by a table of fields, and the small one-button forms (activate,
+ * deactivate).
  *
  * Each admin page lists its rows, offers a create form (or, with ?edit=ID,
  * an edit form) and posts back to its own URL; the POST handler validates
@@ -24,6 +25,8 @@ static const char *done_text(const char *done)
 		{"created", "已新增。"},          {"saved", "已保存。"},
 		{"activated", "已启用。"},        {"deactivated", "已停用。"},
 		{"password", "密码已重置，请通过安全方式告知本人。"},
+		{"test", "测试消息已加入发送队列，几秒后可在下方发送记录中查看结果。"},
+		{"retried", "已重新加入发送队列。"},
 	};
 	for (size_t i = 0; done && i < ARRAY_LEN(v); i++)
 		if (strcmp(done, v[i].key) == 0)
@@ -90,6 +93,13 @@ static void admin_field_html(buf *b, const admin_field *f)
 		/* Why never prefilled: a password is not echoed back into a page. */
 		buf_printf(b, "<input type=\"password\" id=\"af-%h\" name=\"%h\" minlength=\"8\" "
 			      "autocomplete=\"new-password\"%s>",
+			   f->name, f->name, req);
+		break;
+	case AF_SECRET:
+		/* Why never prefilled either: a channel's key or SMTP password
+		 * is written once and not shown again. */
+		buf_printf(b, "<input type=\"password\" id=\"af-%h\" name=\"%h\" "
+			      "autocomplete=\"off\"%s>",
 			   f->name, f->name, req);
 		break;
 	default:

@@ -15,6 +15,9 @@ typedef struct app {
 	/* Submissions per hour: from one address through the public form and
 	 * from one API key through Open311 (0: no limit). */
 	int submit_limit, app_submit_limit;
+	/* The daily dispatch's time of day (daily-at), minutes after midnight:
+	 * /staff/dispatch counts "new" from it, as the pushed digest does. */
+	int daily_minutes;
 } app;
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * board.c — the public board 公开栏 (挂牌销号): every public matter with its
- * category, area, responsible department, status and deadline; closed
- * matters struck through. Filters by kind, category, area, department,
+ * category, area, responsible department, status and deadline; matters
+ * under 挂牌督办 or 约谈督办 marked (ledger/supervise.h); closed matters
+ * struck through. Filters by kind, category, area, department,
  * status ("open" for everything still being handled) and overdue, 20 per
  * page. A table on desktops, cards on phones. Only public matters, loaded
  * as the anonymous actor, and no personal data is ever printed.
@@ -68,6 +69,10 @@ static const char *read_filter(request *rq, matter_filter *f)
 	else if (!str_empty(status) && (f->status = status_from_name(status)) < 0)
 		return "状态不正确";
 	f->overdue_only = !str_empty(rq_param(rq, "overdue"));
+	if (!web_param_urge(rq, true, &f->urge_min))
+		return "督办筛选不正确";
+	/* 挂牌督办 is marked while the matter is open (挂牌销号) */
+	f->open_only = f->open_only || f->urge_min > 0;
 	f->q = str_empty(rq_param(rq, "q")) ? NULL : rq_param(rq, "q");
 	int64_t off = 0;
 	if (!str_empty(offset) && (!str_to_i64(offset, &off) || off < 0 || off > OFFSET_MAX))
@@ -111,9 +116,10 @@ static void filter_form(request *rq, buf *b, const matter_filter *f, const board
 	buf_printf(b,
 		   "</select></div><div class=\"form-actions\">"
 		   "<label class=\"choice\"><input type=\"checkbox\" name=\"overdue\" value=\"1\"%s> 只看超期</label>"
+		   "<label class=\"choice\"><input type=\"checkbox\" name=\"urge\" value=\"2\"%s> 只看挂牌督办</label>"
 		   "<button type=\"submit\">筛选</button>"
 		   "<a class=\"button secondary\" href=\"/board\">清除条件</a></div></form>",
-		   f->overdue_only ? " checked" : "");
+		   f->overdue_only ? " checked" : "", f->urge_min ? " checked" : "");
 }
 
 /* One row (a card on phones). Closed matters are struck through: 销号. */
@@ -132,6 +138,7 @@ static void board_row(buf *b, const matter *m)
 		   str_empty(m->area_name) ? "—" : m->area_name,
 		   str_empty(m->department_name) ? "待派单" : m->department_name);
 	html_status(b, m->status);
+	html_urge(b, m->urge_level, m->status, true); /* 挂牌督办: the public mark */
 	buf_puts(b, "</td><td data-label=\"办理时限\">");
 	html_deadline(b, m->deadline, m->overdue);
 	buf_puts(b, "</td></tr>");
@@ -171,7 +178,8 @@ void page_board(request *rq, response *rs)
 	}
 	page_begin(rq, rs, PAGE_PUBLIC, "公开栏", "board");
 	buf_puts(&rs->body, "<h1>公开栏</h1><p class=\"muted\">挂牌督办，办结销号。这里公开群众反映事项的办理情况，"
-			    "不含任何个人信息；已销号的事项以删除线标出。</p>");
+			    "不含任何个人信息；超期未办结、列为挂牌督办或约谈督办的事项标出督办等级，"
+			    "已销号的事项以删除线标出。</p>");
 	filter_form(rq, &rs->body, &f, &l);
 	html_export_links(rq, &rs->body, "/board/export", NULL); /* public rules: web/export.c */
 	board_table(&rs->body, &list);

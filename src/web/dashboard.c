@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "ledger/callback.h"
 #include "ledger/ledger.h"
 #include "ledger/matter.h"
 #include "report/briefing.h"
@@ -31,6 +32,7 @@
 #include "web/html.h"
 #include "web/pages.h"
 #include "web/report_query.h"
+#include "web/staff.h"
 
 #define OVERDUE_SHOWN 10
 
@@ -74,8 +76,10 @@ static void my_work(request *rq, buf *b, const status_count *total, const status
 	} else if (r == ROLE_CLERK) {
 		card(b, "待受理", total->by_status[ST_SUBMITTED], "/staff/inbox", "");
 		card(b, "退单待重新派单", total->by_status[ST_RETURNED], "/staff/inbox", "");
-		card(b, "已办结待回访", total->by_status[ST_RESOLVED],
-		     "/staff/matters?status=resolved", "");
+		/* the callback desk's own count: resolved and not yet rated */
+		callback_counts cb;
+		if (callback_count(rq->db, rq->now, &cb) == LEDGER_OK)
+			card(b, "已办结待回访", cb.waiting, "/staff/callbacks", "");
 	} else {
 		card(b, "超期未办结", total->overdue, "/staff/overdue", total->overdue ? "alert" : "");
 		card(b, "已办结待销号", total->by_status[ST_RESOLVED],
@@ -348,6 +352,7 @@ void page_dashboard(request *rq, response *rs)
 	buf_printf(b, "<div class=\"wall%s\">\n", q.screen ? " screen" : "");
 	head(rq, b, &q, &bf);
 	my_work(rq, b, total, mine);
+	html_my_duties(rq, b, today);
 	kpis(b, &bf);
 	by_status(b, &bf, &q);
 	responsibility(b, &bf, &q);

@@ -76,6 +76,10 @@ static const char *read_filter(const request *rq, matter_filter *f)
 		return "日期格式应为 年-月-日，例如 2026-11-23";
 	f->overdue_only = !str_empty(rq_param(rq, "overdue"));
 	f->q = str_empty(rq_param(rq, "q")) ? NULL : rq_param(rq, "q");
+	/* the 督办 filter of the overdue list and the board; the board's
+	 * export checks it again with the public rule */
+	if (!web_param_urge(rq, false, &f->urge_min))
+		return "督办筛选不正确";
 	return NULL;
 }
 
@@ -226,6 +230,12 @@ void page_board_export(request *rq, response *rs)
 		resp_error(rq, rs, 400, err);
 		return;
 	}
+	int urge = 0;
+	if (!web_param_urge(rq, true, &urge)) { /* why: 日常督办 is internal */
+		resp_error(rq, rs, 400, "督办筛选不正确");
+		return;
+	}
+	f.open_only = f.open_only || urge > 0;
 	f.public_only = true; /* why: the board is public; so is its export */
 	answer_export(rq, rs, true, &f, 1, "公开栏", "board");
 }

@@ -2,7 +2,8 @@
  * health.c — the two endpoints for operators and monitoring: /healthz
  * (200 "ok" when the database answers, for load balancers) and /metrics
  * (Prometheus text exposition format 0.0.4: matters by status, overdue
- * matters, the group commit's counters, and taizhang_up). Both are plain text, never cached, and carry
+ * matters, the group commit's counters, the outbox's pending and failed
+ * notifications, and taizhang_up). Both are plain text, never cached, and carry
  * only aggregate counts: no titles, numbers or personal data.
  */
 #include "web/pages.h"
@@ -10,6 +11,7 @@
 #include "base/util.h"
 #include "ledger/ledger.h"
 #include "ledger/matter.h"
+#include "ledger/outbox.h"
 #include "web/html.h"
 
 /* GET /healthz: 200 "ok" when `SELECT 1` works, 503 otherwise. The one
@@ -78,6 +80,23 @@ static void write_group_metrics(buf *b, db *d)
 		   (unsigned long long)groups, (unsigned long long)txs);
 }
 
+/* The outbox (ledger/outbox.h): what waits to be sent and what failed
+ * for good, for an alert on failed > 0. */
+static void write_outbox_metrics(buf *b, db *d)
+{
+	int64_t pending, sent, failed;
+	if (outbox_counts(d, &pending, &sent, &failed) != LEDGER_OK)
+		return;
+	buf_printf(b,
+		   "# HELP taizhang_outbox_pending Notifications waiting to be sent (or retried).\n"
+		   "# TYPE taizhang_outbox_pending gauge\n"
+		   "taizhang_outbox_pending %lld\n"
+		   "# HELP taizhang_outbox_failed Notifications that failed after every attempt.\n"
+		   "# TYPE taizhang_outbox_failed gauge\n"
+		   "taizhang_outbox_failed %lld\n",
+		   (long long)pending, (long long)failed);
+}
+
 /* GET /metrics: Prometheus text format 0.0.4. When the ledger cannot be
  * read, 503 with taizhang_up 0 so the scrape shows why. */
 void page_metrics(request *rq, response *rs)
@@ -103,6 +122,7 @@ void page_metrics(request *rq, response *rs)
 	}
 	write_metrics(&rs->body, total);
 	write_group_metrics(&rs->body, rq->db);
+	write_outbox_metrics(&rs->body, rq->db);
 	buf_puts(&rs->body, "# HELP taizhang_up Whether taizhang can read its ledger.\n"
 			    "# TYPE taizhang_up gauge\ntaizhang_up 1\n");
 	status_counts_free(v, n);

@@ -22,8 +22,9 @@ enum page_kind {
 /* Start a page: doctype, head (title escaped, the stylesheet), header with
  * the navigation for this kind of page and visitor. `active` names the nav
  * item to highlight (NULL: none). Public: "home", "submit", "track",
- * "board", "login". Staff: "staff", "inbox", "queue", "overdue", "matters", "briefing",
- * "new", "import", "departments", "areas", "categories", "users". */
+ * "board", "login". Staff: "staff", "inbox", "queue", "overdue", "matters", "dispatch", "briefing",
+ * "new", "import", "callbacks", "duties", "departments", "areas", "categories",
+ * "users", "channels". */
 void page_begin(request *rq, response *rs, enum page_kind kind, const char *title,
 		const char *active);
 /* Close the page (footer, closing tags). */
@@ -45,6 +46,15 @@ bool form_catalog_fields(request *rq, buf *b, int64_t category_id, int64_t area_
 			 const char *category_empty, const char *area_empty);
 /* A status badge: <span class="status st-NAME">待受理</span>. */
 void html_status(buf *b, int status);
+/* A 督办 badge: <span class="urge urge-2">挂牌督办</span>; nothing for no
+ * tier. On public pages (public_view) only 挂牌督办 and 约谈督办, and only
+ * while the matter is open: those are what the board marks (挂牌销号). */
+void html_urge(buf *b, int level, int status, bool public_view);
+/* The optional `urge` filter parameter, a 督办 tier (matters at it or
+ * above): absent or "" gives 0 and true; "1" to "3" (on public pages only
+ * "2" and "3": 日常督办 is internal) gives it and true; anything else
+ * false (the caller answers 400). */
+bool web_param_urge(const request *rq, bool public_view, int *out);
 /* An instant (unix seconds) as "2026-11-23 14:05" in Asia/Shanghai. */
 void html_time(buf *b, int64_t t);
 /* A notice box (kind: "ok", "error", "info") with escaped text. */
@@ -76,5 +86,12 @@ bool web_param_id(const request *rq, const char *name, int64_t *out);
 void html_export_links(request *rq, buf *b, const char *base, const char *list);
 /* The office's name for headings: app->office_name or "taizhang 台账". */
 const char *web_office_name(const request *rq);
+
+/* The elderly-friendly mode (适老化, care.c): is it on for this visitor
+ * (the tz_care cookie)? */
+bool web_care(const request *rq);
+/* The header's switch for it: a POST form to /care that comes back to
+ * the current page. */
+void html_care_switch(request *rq, buf *b);
 
 #endif

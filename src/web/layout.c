@@ -17,6 +17,7 @@
 #include "base/workday.h"
 #include "ledger/ledger.h"
 #include "ledger/matter.h"
+#include "ledger/supervise.h"
 #include "web/app.h"
 
 #define DEFAULT_OFFICE "taizhang 台账"
@@ -40,6 +41,7 @@ static const nav_item staff_nav[] = {
 	{"queue", "本单位", "/staff/queue"},
 	{"overdue", "超期", "/staff/overdue"},
 	{"matters", "台账", "/staff/matters"},
+	{"dispatch", "调度", "/staff/dispatch"},
 	{"briefing", "简报", "/staff/briefing"},
 };
 
@@ -48,6 +50,7 @@ static const nav_item admin_nav[] = {
 	{"areas", "片区", "/staff/admin/areas"},
 	{"categories", "类别", "/staff/admin/categories"},
 	{"users", "账号", "/staff/admin/users"},
+	{"channels", "通知", "/staff/admin/channels"},
 };
 
 /* The office's name for headings: app->office_name or the product name. */
@@ -69,6 +72,7 @@ static void nav_link(buf *b, const nav_item *it, const char *active)
  * instead of the sign-in link. */
 static void nav_public(request *rq, buf *b, const char *active)
 {
+	html_care_switch(rq, b);
 	buf_puts(b, "<nav class=\"nav\" aria-label=\"主导航\"><ul>");
 	for (size_t i = 0; i < ARRAY_LEN(public_nav); i++)
 		nav_link(b, &public_nav[i], active);
@@ -96,6 +100,12 @@ static void nav_staff(request *rq, buf *b, const char *active)
 		static const nav_item intake = {"new", "代录", "/staff/new"};
 		nav_link(b, &intake, active);
 	}
+	if (role & (ROLE_ADMIN | ROLE_LEADER | ROLE_CLERK)) {
+		static const nav_item callbacks = {"callbacks", "回访", "/staff/callbacks"};
+		nav_link(b, &callbacks, active);
+	}
+	static const nav_item duties = {"duties", "定期工作", "/staff/duties"};
+	nav_link(b, &duties, active);
 	if (role & (ROLE_ADMIN | ROLE_CLERK)) {
 		static const nav_item import = {"import", "导入台账", "/staff/import"};
 		nav_link(b, &import, active);
@@ -121,17 +131,22 @@ void page_begin(request *rq, response *rs, enum page_kind kind, const char *titl
 {
 	buf *b = &rs->body;
 	bool staff = kind == PAGE_STAFF;
+	/* The elderly-friendly mode (care.c) is for the resident pages. */
+	bool care = !staff && web_care(rq);
 	buf_printf(b,
-		   "<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+		   "<!doctype html>\n<html lang=\"zh-CN\"%s><head><meta charset=\"utf-8\">"
 		   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
 		   "<meta name=\"referrer\" content=\"same-origin\">"
 		   "<title>%h · taizhang 台账</title>"
-		   "<link rel=\"stylesheet\" href=\"/static/style.css\"></head>\n"
+		   "<link rel=\"icon\" href=\"data:,\">"
+		   "<link rel=\"stylesheet\" href=\"/static/style.css\">"
+		   "<script src=\"/static/form.js\" defer></script></head>\n"
 		   "<body class=\"%s\"><a class=\"skip\" href=\"#main\">跳到正文</a>"
 		   "<header class=\"site\"><div class=\"wrap\">"
 		   "<a class=\"brand\" href=\"%s\"><span class=\"brand-mark\" aria-hidden=\"true\">台</span>"
 		   "<span class=\"brand-text\"><strong>%h</strong><small>%s</small></span></a>",
-		   title ? title : "", staff ? "staff" : "public", staff ? "/staff" : "/",
+		   care ? " class=\"care\"" : "", title ? title : "", staff ? "staff" : "public",
+		   staff ? "/staff" : "/",
 		   web_office_name(rq), staff ? "群众诉求办理台账 · 工作端" : "我为群众办实事");
 	if (staff)
 		nav_staff(rq, b, active);
@@ -226,6 +241,28 @@ void html_status(buf *b, int status)
 {
 	buf_printf(b, "<span class=\"status st-%s\">%h</span>", status_name(status),
 		   status_label(status));
+}
+
+void html_urge(buf *b, int level, int status, bool public_view)
+{
+	if (level <= URGE_NONE || level >= URGE_LEVELS)
+		return;
+	if (public_view && (level < URGE_LISTED || !status_is_open(status)))
+		return;
+	buf_printf(b, "<span class=\"urge urge-%d\">%h</span>", level, urge_label(level));
+}
+
+bool web_param_urge(const request *rq, bool public_view, int *out)
+{
+	const char *v = rq_param(rq, "urge");
+	int64_t n;
+	*out = 0;
+	if (str_empty(v))
+		return true;
+	if (!str_to_i64(v, &n) || n < (public_view ? URGE_LISTED : URGE_DAILY) || n >= URGE_LEVELS)
+		return false;
+	*out = (int)n;
+	return true;
 }
 
 /* An instant in Beijing time, "2026-11-23 14:05"; "—" for none (0). */

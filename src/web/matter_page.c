@@ -12,14 +12,17 @@
  * each other. The handler only parses the fields and calls matter_act()
  * once: the ledger validates and changes nothing on error.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/util.h"
+#include "ledger/callback.h"
 #include "ledger/catalog.h"
 #include "ledger/ledger.h"
 #include "ledger/lifecycle.h"
 #include "ledger/matter.h"
+#include "ledger/supervise.h"
 #include "ledger/user.h"
 #include "web/html.h"
 #include "web/pages.h"
@@ -32,8 +35,8 @@
 /* The order the action forms appear in; the first available one is
  * opened, the others folded. */
 static const int action_order[] = {
-	ACT_ACCEPT, ACT_ASSIGN, ACT_PROGRESS, ACT_RESOLVE, ACT_RATE, ACT_CLOSE,
-	ACT_EXTEND, ACT_REQUEST_EXTENSION, ACT_REOPEN, ACT_RETURN, ACT_REJECT, ACT_MERGE,
+	ACT_ACCEPT, ACT_ASSIGN, ACT_PROGRESS, ACT_RESOLVE, ACT_CALLBACK, ACT_RATE, ACT_CLOSE,
+	ACT_URGE, ACT_EXTEND, ACT_REQUEST_EXTENSION, ACT_REOPEN, ACT_RETURN, ACT_REJECT, ACT_MERGE,
 };
 
 /* ---------- the facts ---------- */
@@ -94,6 +97,13 @@ static void facts_who(buf *b, const matter *m)
 	if (!str_empty(m->extension_request))
 		buf_printf(b, "<dt>申请延期</dt><dd>申请延期至 %h，待领导审批</dd>\n",
 			   m->extension_request);
+	if (m->urge_level > URGE_NONE) {
+		buf_puts(b, "<dt>督办</dt><dd>");
+		html_urge(b, m->urge_level, m->status, false);
+		if (m->urge_level >= URGE_LISTED)
+			buf_puts(b, " <small>（在公开栏标出，办结销号后摘牌）</small>");
+		buf_puts(b, "</dd>\n");
+	}
 	fact(b, "响应期限", m->respond_by);
 	fact_time(b, "提交时间", m->created_at);
 	fact_time(b, "首次响应", m->responded_at);
@@ -114,6 +124,10 @@ static void facts_outcome(buf *b, const matter *m, bool personal)
 		if (personal && !str_empty(m->rating_note))
 			buf_printf(b, "：%h", m->rating_note);
 		buf_puts(b, "</dd>\n");
+	} else if (personal && !str_empty(m->rating_note)) {
+		/* Sent back by the resident (评价或回访): what they said, for the
+		 * department that works on it again. */
+		fact_note(b, "群众意见", m->rating_note);
 	}
 	if (!str_empty(m->merged_into_number))
 		buf_printf(b, "<dt>合并到</dt><dd><a class=\"mono\" href=\"/staff/m/%u\">%h</a></dd>\n",
@@ -156,8 +170,15 @@ static const char *event_label(const char *action)
 		return "提交";
 	if (str_cmp0(action, "merged_in") == 0)
 		return "合并重复事项";
+	if (str_cmp0(action, "callback_missed") == 0)
+		return "回访未接通";
 	if (str_cmp0(action, "import") == 0)
 		return "台账导入";
+	/* the scheduler's (ledger/supervise.h) */
+	if (str_cmp0(action, "remind") == 0)
+		return "到期提醒";
+	if (str_cmp0(action, "overdue") == 0)
+		return "超期";
 	return action ? action : "";
 }
 
@@ -309,10 +330,11 @@ static void assign_fields(request *rq, buf *b, const matter *m)
 	department_list_free(deps, nd);
 }
 
-/* Fields of the rate form (the clerk's callback, 回访). */
+/* Fields of the rate form: a rating the resident gave in person or in
+ * writing (a telephone callback has its own form, 回访). */
 static void rate_fields(buf *b)
 {
-	buf_puts(b, "<fieldset><legend>回访评价 <span class=\"req\">*</span></legend>"
+	buf_puts(b, "<fieldset><legend>群众评价 <span class=\"req\">*</span></legend>"
 		    "<div class=\"choices\">");
 	static const char *const r[] = {"satisfied", "basic", "dissatisfied"};
 	for (size_t i = 0; i < ARRAY_LEN(r); i++)
@@ -320,12 +342,33 @@ static void rate_fields(buf *b)
 			      "value=\"%s\" required> %h</label>",
 			   r[i], rating_label(r[i]));
 	buf_puts(b, "</div><p class=\"hint\">选择“不满意”将转为重办。</p></fieldset>\n");
-	note_field(b, ACT_RATE, "回访记录", "可选，记录群众的意见", false);
+	note_field(b, ACT_RATE, "群众意见", "可选，记录群众的意见（不公开）", false);
+}
+
+/* Fields of the urge form (督办): the tier, from the current one up (a
+ * tier is never lowered while the matter is open), and the leader's
+ * instruction, public from 挂牌督办 on. */
+static void urge_fields(buf *b, const matter *m)
+{
+	field_open(b, ACT_URGE, "urge_level", "督办等级", "不低于当前等级", true);
+	buf_printf(b, "<select id=\"a-%d-urge_level\" name=\"urge_level\" required>", ACT_URGE);
+	for (int k = URGE_DAILY; k < URGE_LEVELS; k++) {
+		char v[16];
+		if (k < m->urge_level)
+			continue;
+		snprintf(v, sizeof v, "%d", k);
+		form_option(b, v, urge_label(k), k == (m->urge_level > URGE_DAILY ? m->urge_level
+									     : URGE_DAILY));
+	}
+	buf_puts(b, "</select></div>\n");
+	note_field(b, ACT_URGE, "督办意见",
+		   "挂牌督办、约谈督办的意见将在公开栏显示，请勿写入个人信息", true);
 }
 
 /* The fields that action `act` needs. */
 static void action_fields(request *rq, buf *b, const matter *m, int act)
 {
+	char id[16];
 	switch (act) {
 	case ACT_ACCEPT: note_field(b, act, "受理说明", "可选", false); break;
 	case ACT_REJECT: note_field(b, act, "不予受理的理由", "将告知群众", true); break;
@@ -354,6 +397,11 @@ static void action_fields(request *rq, buf *b, const matter *m, int act)
 			   m->is_public ? "将在公开栏显示，请勿写入个人信息" : NULL, true);
 		break;
 	case ACT_RATE: rate_fields(b); break;
+	case ACT_CALLBACK:
+		snprintf(id, sizeof id, "a-%d", act);
+		staff_callback_fields(b, id, callback_attempts(rq->db, m->id));
+		break;
+	case ACT_URGE: urge_fields(b, m); break;
 	case ACT_CLOSE: note_field(b, act, "核验说明", "可选，如现场核验情况", false); break;
 	case ACT_REOPEN: note_field(b, act, "重办理由", NULL, true); break;
 	case ACT_MERGE:
@@ -479,6 +527,7 @@ static void render_matter(request *rq, response *rs, const matter *m, const even
 		      "class=\"mono\">%h</span></p>\n<h1>%h</h1>\n<p>",
 		   m->number, m->title);
 	html_status(b, m->status);
+	html_urge(b, m->urge_level, m->status, false);
 	if (m->overdue)
 		buf_puts(b, " <span class=\"overdue\">已超期</span>");
 	buf_puts(b, "</p>\n");
@@ -589,6 +638,15 @@ static const char *read_action(const request *rq, action_input *in, char **merge
 		return "请从列表中选择责任单位和承办人";
 	in->deadline = str_empty(deadline) ? NULL : deadline;
 	in->rating = rq_param(rq, "rating");
+	if (in->act == ACT_URGE) {
+		int64_t level = 0;
+		const char *v = rq_param(rq, "urge_level");
+		if (!str_to_i64(v, &level) || level < URGE_DAILY || level >= URGE_LEVELS)
+			return "请选择督办等级";
+		in->urge_level = (int)level;
+	}
+	if (in->act == ACT_CALLBACK)
+		staff_callback_read(rq, in);
 	in->merge_into = *merge = trimmed(rq_param(rq, "merge_into"));
 	if (!read_codepartments(rq, codeps, &in->ncodepartments))
 		return "协办单位选择有误";

@@ -7,7 +7,7 @@
 
 #include "http/http.h"
 
-/* public: home.c, submit.c, track.c, board.c, files.c, assets.c, health.c */
+/* public: home.c, submit.c, track.c, board.c, screen.c, files.c, assets.c, health.c */
 void page_home(request *rq, response *rs);
 void page_submit_form(request *rq, response *rs);
 void page_submit_post(request *rq, response *rs);
@@ -16,6 +16,10 @@ void page_track(request *rq, response *rs);
 void page_track_rate(request *rq, response *rs);
 void page_track_qr(request *rq, response *rs);
 void page_board(request *rq, response *rs);
+/* the elderly-friendly mode's switch (适老化): care.c */
+void page_care_post(request *rq, response *rs);
+/* the kiosk (电子屏公开查询): screen.c */
+void page_screen(request *rq, response *rs);
 void page_file(request *rq, response *rs);
 void page_asset(request *rq, response *rs);
 void page_healthz(request *rq, response *rs);
@@ -34,8 +38,15 @@ void page_matters(request *rq, response *rs);
 void page_briefing(request *rq, response *rs);
 void page_briefing_pdf(request *rq, response *rs);
 void page_briefing_txt(request *rq, response *rs);
+/* the daily dispatch and weekly review (日调度, 周督导): dispatch_page.c */
+void page_dispatch(request *rq, response *rs);
 void page_intake_form(request *rq, response *rs);
 void page_intake_post(request *rq, response *rs);
+/* the callback desk (回访): callbacks.c; recurring duties (定期工作): duties.c */
+void page_callbacks(request *rq, response *rs);
+void page_callbacks_post(request *rq, response *rs);
+void page_duties(request *rq, response *rs);
+void page_duties_post(request *rq, response *rs);
 void page_matter(request *rq, response *rs);
 void page_matter_act(request *rq, response *rs);
 void page_admin_departments(request *rq, response *rs);
@@ -46,6 +57,9 @@ void page_admin_categories(request *rq, response *rs);
 void page_admin_categories_post(request *rq, response *rs);
 void page_admin_users(request *rq, response *rs);
 void page_admin_users_post(request *rq, response *rs);
+/* notification channels and the outbox: admin_channels.c */
+void page_admin_channels(request *rq, response *rs);
+void page_admin_channels_post(request *rq, response *rs);
 /* uploads: import.c (an office's Excel/CSV ledger in) */
 void page_import_form(request *rq, response *rs);
 void page_import_post(request *rq, response *rs);

@@ -76,6 +76,10 @@ const route web_routes[] = {
 	{HTTP_GET, "/board", 0, 0, page_board, NULL},
 	{HTTP_GET, "/board/export.xlsx", 0, 0, page_board_export, NULL},
 	{HTTP_GET, "/board/export.csv", 0, 0, page_board_export, NULL},
+	/* the kiosk, 电子屏公开查询 (screen.c) */
+	{HTTP_GET, "/screen", 0, 0, page_screen, NULL},
+	/* the elderly-friendly mode's switch, 适老化 (care.c) */
+	{HTTP_POST, "/care", 0, 0, page_care_post, NULL},
 	{HTTP_GET, "/files/{}", 0, 0, page_file, NULL},
 	{HTTP_GET, "/static/{}", 0, 0, page_asset, NULL},
 	{HTTP_GET, "/healthz", 0, 0, page_healthz, NULL},
@@ -91,6 +95,9 @@ const route web_routes[] = {
 	{HTTP_GET, "/staff/overdue", STAFF, 0, page_overdue, NULL},
 	{HTTP_GET, "/staff/matters", STAFF, 0, page_matters, NULL},
 	/* the briefing (简报): every staff role, see briefing_page.c */
+	/* the daily dispatch and weekly review (日调度, 周督导): every staff
+	 * role, a handler their department's; see dispatch_page.c */
+	{HTTP_GET, "/staff/dispatch", STAFF, 0, page_dispatch, NULL},
 	{HTTP_GET, "/staff/briefing", STAFF, 0, page_briefing, NULL},
 	{HTTP_GET, "/staff/briefing.pdf", STAFF, 0, page_briefing_pdf, NULL},
 	{HTTP_GET, "/staff/briefing.txt", STAFF, 0, page_briefing_txt, NULL},
@@ -100,6 +107,13 @@ const route web_routes[] = {
 	{HTTP_POST, "/staff/new", INTAKE, 0, page_intake_post, NULL},
 	{HTTP_GET, "/staff/import", ROLE_ADMIN | ROLE_CLERK, 0, page_import_form, NULL},
 	{HTTP_POST, "/staff/import", ROLE_ADMIN | ROLE_CLERK, 0, page_import_post, NULL},
+	/* the callback desk, 回访 (callbacks.c), and recurring duties (duties.c:
+	 * every staff role reads; observers write nothing; the ledger decides
+	 * who of the others may change what) */
+	{HTTP_GET, "/staff/callbacks", INTAKE, 0, page_callbacks, NULL},
+	{HTTP_POST, "/staff/callbacks", INTAKE, 0, page_callbacks_post, NULL},
+	{HTTP_GET, "/staff/duties", STAFF, 0, page_duties, NULL},
+	{HTTP_POST, "/staff/duties", ACTORS, 0, page_duties_post, NULL},
 	{HTTP_GET, "/staff/m/{}", STAFF, 0, page_matter, NULL},
 	{HTTP_POST, "/staff/m/{}/act", ACTORS, 0, page_matter_act, NULL},
 	{HTTP_GET, "/staff/admin/departments", ROLE_ADMIN, 0, page_admin_departments, NULL},
@@ -110,5 +124,8 @@ const route web_routes[] = {
 	{HTTP_POST, "/staff/admin/categories", ROLE_ADMIN, 0, page_admin_categories_post, NULL},
 	{HTTP_GET, "/staff/admin/users", ROLE_ADMIN, 0, page_admin_users, NULL},
 	{HTTP_POST, "/staff/admin/users", ROLE_ADMIN, 0, page_admin_users_post, NULL},
+	/* notification channels and what became of each message (admin_channels.c) */
+	{HTTP_GET, "/staff/admin/channels", ROLE_ADMIN, 0, page_admin_channels, NULL},
+	{HTTP_POST, "/staff/admin/channels", ROLE_ADMIN, 0, page_admin_channels_post, NULL},
 };
 const size_t web_nroutes = sizeof web_routes / sizeof web_routes[0];

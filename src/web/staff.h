@@ -13,6 +13,7 @@
 
 #include "base/buf.h"
 #include "http/http.h"
+#include "ledger/lifecycle.h"
 #include "ledger/matter.h"
 
 /* --- staff_list.c --- */
@@ -32,12 +33,30 @@ void html_similar_card(request *rq, buf *b, const matter *m);
 
 void staff_matter_table(request *rq, buf *b, const matter_list *l, const char *empty_text);
 
+/* --- callbacks.c: the callback (回访) form, on the desk and the matter page --- */
+
+/* The fields of a callback: the outcome (reached, or why not), whether the
+ * problem is solved, the rating and the clerk's record of what the
+ * resident said. `id` prefixes the element ids (unique on the page);
+ * attempts > 0 says how many calls did not reach the resident so far. */
+void staff_callback_fields(buf *b, const char *id, int64_t attempts);
+/* Read those fields into *in (strings borrowed from rq; the note is the
+ * caller's to read, as every action's is). */
+void staff_callback_read(const request *rq, action_input *in);
+
+/* --- duties.c --- */
+
+/* The wall chart's "我的定期工作" box: the active duties the visitor
+ * answers for, overdue and due soon first; nothing when there are none. */
+void html_my_duties(request *rq, buf *b, const char *today);
+
 /* --- admin.c: the shared edit-form renderer of the admin pages --- */
 
 enum admin_field_type {
 	AF_TEXT,     /* <input type=text> */
 	AF_NUMBER,   /* <input type=number min=0> */
 	AF_PASSWORD, /* <input type=password>, never prefilled */
+	AF_SECRET,   /* the same for a key of any length (not a login password) */
 	AF_CHECK,    /* a checkbox sending "1" */
 	AF_SELECT,   /* <select> with pre-rendered <option>s */
 	AF_TEXTAREA, /* <textarea>, several lines */
@@ -55,7 +74,7 @@ typedef struct admin_field {
 } admin_field;
 
 /* Start an admin page (staff layout; `tab` is the nav item:
- * "departments", "areas", "categories", "users") with its heading and
+ * "departments", "areas", "categories", "users", "channels") with its heading and
  * intro; shows the notice for ?done=... and, when error is not NULL, the
  * error notice. */
 void admin_begin(request *rq, response *rs, const char *title, const char *tab,

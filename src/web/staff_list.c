@@ -15,6 +15,7 @@
 #include "ledger/catalog.h"
 #include "ledger/ledger.h"
 #include "ledger/matter.h"
+#include "ledger/supervise.h"
 #include "web/html.h"
 #include "web/pages.h"
 #include "web/staff.h"
@@ -48,6 +49,7 @@ static void matter_row(buf *b, const matter *m, bool personal)
 	html_deadline(b, m->deadline, m->overdue);
 	buf_puts(b, "</td><td>");
 	html_status(b, m->status);
+	html_urge(b, m->urge_level, m->status, false);
 	buf_puts(b, "</td>");
 	if (personal) {
 		buf_printf(b, "<td>%h", m->submitter_name);
@@ -139,6 +141,22 @@ static void search_field(buf *b, const char *q, const char *placeholder)
 		   q, placeholder);
 }
 
+/* The overdue list's 督办 tier and order selects. */
+static void urge_selects(buf *out, const matter_filter *f)
+{
+	buf_puts(out, "<div class=\"field\"><label for=\"f-urge\">督办等级</label>"
+		      "<select id=\"f-urge\" name=\"urge\">");
+	form_option(out, "", "全部", f->urge_min == 0);
+	form_option(out, "1", "日常督办及以上", f->urge_min == URGE_DAILY);
+	form_option(out, "2", "挂牌督办及以上", f->urge_min == URGE_LISTED);
+	form_option(out, "3", "约谈督办", f->urge_min == URGE_INTERVIEW);
+	buf_puts(out, "</select></div><div class=\"field\"><label for=\"f-order\">排序</label>"
+		      "<select id=\"f-order\" name=\"order\">");
+	form_option(out, "", "按办理期限（最早的在前）", !f->order_urge);
+	form_option(out, "urge", "按督办等级（最高的在前）", f->order_urge);
+	buf_puts(out, "</select></div>");
+}
+
 /* The GET filter form of the queue and overdue lists: words, and the
  * department select for those who may choose one. */
 static void queue_filters(request *rq, buf *out, const char *action, const matter_filter *f)
@@ -154,6 +172,8 @@ static void queue_filters(request *rq, buf *out, const char *action, const matte
 		buf_puts(out, "</select></div>");
 		department_list_free(deps, nd);
 	}
+	if (f->overdue_only)
+		urge_selects(out, f);
 	buf_puts(out, "<div class=\"form-actions\"><button type=\"submit\">筛选</button></div></form>\n");
 }
 
@@ -225,19 +245,23 @@ static void open_list(request *rq, response *rs, bool overdue)
 	const char *url = overdue ? "/staff/overdue" : "/staff/queue";
 	buf filters = BUF_INIT;
 
+	const char *order = rq_param(rq, "order");
 	f.department_id = list_department(rq);
 	f.offset = list_offset(rq);
-	if (f.department_id < 0 || f.offset < 0) {
+	if (f.department_id < 0 || f.offset < 0 || !web_param_urge(rq, false, &f.urge_min) ||
+	    (!str_empty(order) && strcmp(order, "urge") != 0)) {
 		resp_error(rq, rs, 400, "筛选条件不正确");
 		return;
 	}
+	f.order_urge = !str_empty(order);
 	f.open_only = true;
 	f.overdue_only = overdue;
 	f.q = str_empty(rq_param(rq, "q")) ? NULL : rq_param(rq, "q");
 	queue_filters(rq, &filters, url, &f);
 	if (overdue)
 		list_page(rq, rs, "超期事项", "overdue",
-			  "已超过办理期限仍未办结的事项，按期限从早到晚排列。请尽快督办。",
+			  "已超过办理期限仍未办结的事项，按期限从早到晚排列（也可按督办等级排列）。"
+			  "超期后按工作日自动升级为日常督办、挂牌督办、约谈督办。",
 			  buf_str(&filters), &f, "没有超期事项。");
 	else
 		list_page(rq, rs, "办理队列", "queue",

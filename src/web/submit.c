@@ -218,8 +218,9 @@ static void render_form(request *rq, response *rs, const submit_form *f, const c
 		html_notice(&rs->body, "error", msg);
 	if (f->similar)
 		similar_notice(&rs->body, f);
+	/* data-busy: "正在提交…" on the button while the photo uploads (form.js) */
 	buf_puts(&rs->body, "<form class=\"stack card\" method=\"post\" action=\"/submit\" "
-			    "enctype=\"multipart/form-data\">");
+			    "enctype=\"multipart/form-data\" data-busy=\"正在提交…\">");
 	form_csrf(rq, &rs->body);
 	if (f->similar || f->dup_ok)
 		buf_puts(&rs->body, "<input type=\"hidden\" name=\"dup_ok\" value=\"1\">");

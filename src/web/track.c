@@ -174,6 +174,7 @@ static void facts(buf *b, const matter *m, bool owner)
 		buf_printf(b, " · %h", m->subkind);
 	buf_puts(b, "</dd><dt>状态</dt><dd>");
 	html_status(b, m->status);
+	html_urge(b, m->urge_level, m->status, true); /* 挂牌督办: public, as on the board */
 	buf_printf(b, "</dd><dt>问题分类</dt><dd>%h</dd><dt>所在片区</dt><dd>%h</dd>"
 		      "<dt>责任单位</dt><dd>%h</dd><dt>办理时限</dt><dd>",
 		   str_empty(m->category_name) ? "—" : m->category_name,
@@ -285,7 +286,8 @@ static void outcome(buf *b, const matter *m, bool owner)
 /* The rating form for the resident, once the matter is resolved. */
 static void rating_form(request *rq, buf *b, const matter *m, const char *k)
 {
-	buf_printf(b, "<form class=\"stack card\" method=\"post\" action=\"/t/%u/rate\">"
+	buf_printf(b, "<form class=\"stack card\" method=\"post\" action=\"/t/%u/rate\" "
+		      "data-busy=\"正在提交…\">"
 		      "<h2>请您评价办理结果</h2>",
 		   m->number);
 	form_csrf(rq, b);
@@ -296,9 +298,10 @@ static void rating_form(request *rq, buf *b, const matter *m, const char *k)
 		   "<label class=\"choice\"><input type=\"radio\" name=\"rating\" value=\"basic\"> 基本满意</label>"
 		   "<label class=\"choice\"><input type=\"radio\" name=\"rating\" value=\"dissatisfied\"> 不满意</label>"
 		   "</div></fieldset>"
-		   "<div class=\"field\"><label for=\"note\">意见和建议 <span class=\"hint\">可选，500字以内，不会公开</span></label>"
+		   "<div class=\"field\"><label for=\"note\">意见和建议 <span class=\"hint\">选择“不满意”时请写明原因；"
+		   "500字以内，不会公开</span></label>"
 		   "<textarea id=\"note\" name=\"note\" rows=\"3\" maxlength=\"500\"></textarea></div>"
-		   "<p class=\"hint\">选择“不满意”的，事项将重新办理。</p>"
+		   "<p class=\"hint\">选择“不满意”的，事项将按您说明的原因重新办理。</p>"
 		   "<div class=\"form-actions\"><button type=\"submit\">提交评价</button></div></form>",
 		   k);
 }
@@ -423,6 +426,12 @@ void page_track_rate(request *rq, response *rs)
 	resident(&anon);
 	int rc = ratable(rq, &anon, number);
 	char *msg = NULL;
+	/* Why the reason: a dissatisfied rating sends the matter back to the
+	 * department (重办), which needs to know what is still wrong. */
+	if (rc == LEDGER_OK && strcmp(rating, "dissatisfied") == 0 && (str_empty(note) || utf8_blank(note))) {
+		resp_error(rq, rs, 400, "选择“不满意”时，请写明不满意的原因，以便重新办理");
+		return;
+	}
 	if (rc == LEDGER_OK) {
 		/* The note stays off the public timeline: residents write
 		 * freely and may name themselves. */

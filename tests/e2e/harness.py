@@ -122,6 +122,10 @@ def png_1x1():
 def cli_env(extra=None):
     env = dict(os.environ)
     env["TAIZHANG_PWHASH"] = "min"
+    # The server's own scheduler (reminders, 督办, digests) would act on the wall clock in
+    # the middle of a test; tests drive it with `taizhang tick --now ...` instead, and one
+    # that wants the server's tick passes --tick-seconds (a flag wins over this).
+    env.setdefault("TAIZHANG_TICK_SECONDS", "0")
     for k in ("TAIZHANG_DB", "TAIZHANG_LISTEN"):
         env.pop(k, None)
     if extra:

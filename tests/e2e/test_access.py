@@ -25,7 +25,7 @@ from harness import (new_api_key, Client, ProxiedServer, Server, act, check, day
 require_binary()
 S = {}
 ACTIONS = ["accept", "reject", "assign", "progress", "request_extension", "extend", "return",
-           "resolve", "rate", "close", "reopen", "merge"]
+           "resolve", "rate", "close", "reopen", "merge", "urge", "callback"]
 # Personal data of the matter of department B: the handler of department A must never read it.
 B_NAME, B_PHONE = "禚翀彧", "13977120458"
 A_NAME, A_PHONE = "亓鹂燚", "15820937716"
@@ -150,6 +150,8 @@ API_ACTION_BODY = {
     "return": {"reason": "越权测试"}, "resolve": {"result": "越权测试"},
     "rate": {"rating": "satisfied"}, "reopen": {"reason": "越权测试"},
     "merge": {"into": None},  # filled with the other matter's number in setup
+    "urge": {"level": 2, "note": "越权测试"},
+    "callback": {"outcome": "busy", "note": "越权测试"},
 }
 
 
@@ -177,7 +179,8 @@ def body_for(route, v, number, action):
                                   (number,))[0][0])
         fields = [("action", action), ("version", version), ("note", "越权测试"),
                   ("reason", "越权测试"), ("result", "越权测试"), ("until", day(20)),
-                  ("deadline", day(20)), ("rating", "satisfied"), ("merge_into", S["ma"])]
+                  ("deadline", day(20)), ("rating", "satisfied"), ("merge_into", S["ma"]),
+                  ("urge_level", "2")]
     elif p == "/t/{}/rate":
         fields = [("k", v.secret or "")]
     return fields

@@ -191,7 +191,7 @@ with Server("api") as srv:
         acts = sorted(p.rsplit("/", 1)[1] for p in paths if "/actions/" in p)
         check("the document has every action of the contract", acts == sorted(
             ["accept", "reject", "assign", "progress", "extend", "return", "resolve", "close",
-             "reopen", "merge", "rate"]), acts)
+             "reopen", "merge", "rate", "callback", "urge"]), acts)
         if jsonschema is None:
             check("python3-jsonschema is installed", False, "apt-get install python3-jsonschema")
             return

@@ -206,7 +206,7 @@ def public_views(srv):
     seen = Seen("public")
     c = srv.client("public")
     numbers = [n for n in S["numbers"].values() if n]
-    starts = ["/", "/board", "/t", "/submit", "/login", "/healthz", "/metrics"]
+    starts = ["/", "/board", "/t", "/submit", "/login", "/healthz", "/metrics", "/screen"]
     starts += ["/t/" + n for n in numbers] + ["/t/%s/qr.svg" % n for n in numbers]
     starts += ["/t?number=" + n for n in numbers]
     visited = crawl(c, starts, seen, lambda p: not p.startswith("/staff"))

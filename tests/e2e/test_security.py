@@ -336,6 +336,11 @@ with Server("security") as srv:
                                  hidden_action="rate").get("version"))])
         check("clerk POST close (销号 is for leaders) → 403", r.status == 403, r.describe())
 
+    def foreign_script(text):
+        """A <script in text other than our own /static scripts (which every
+        page links: form.js; the harness checks each one comes from /static)."""
+        return "<script" in re.sub(r'<script src="/static/[a-z]+\.js" defer></script>', "", text.lower())
+
     @section("no echo of the request")
     def _():
         anon = srv.client("xss")
@@ -354,14 +359,14 @@ with Server("security") as srv:
         for p, status, strict in probes:
             r = anon.get(p)
             check("GET %s → %d" % (p, status), r.status == status, r.describe())
-            check("GET %s: no <script in the answer" % p, "<script" not in r.text.lower(),
+            check("GET %s: no <script in the answer" % p, not foreign_script(r.text),
                   r.describe())
             if strict:
                 check("GET %s: the answer does not echo the input" % p,
                       "alert" not in r.text and "alert" not in (r.location or ""), r.describe())
         r = clerk.get("/staff/matters?q=%3Cscript%3Ealert(1)%3C/script%3E")
         check("staff search keeps the query escaped", r.status == 200 and
-              "<script" not in r.text.lower(), r.describe())
+              not foreign_script(r.text), r.describe())
         res = srv.client("xss-sub")
         title = "<script>alert(1)</script>标题"
         resp, n, k = submit_matter(res, title, "<img src=x onerror=alert(2)>内容")
@@ -371,7 +376,7 @@ with Server("security") as srv:
                              (clerk, "/staff/m/" + n), (clerk, "/staff/inbox")):
                 r = who.get(url)
                 check("%s shows the title escaped" % url.split("?")[0],
-                      r.status == 200 and "<script" not in r.text.lower() and
+                      r.status == 200 and not foreign_script(r.text) and
                       "&lt;script&gt;alert(1)&lt;/script&gt;" in r.text and "<img src=x" not in r.text,
                       r.describe())
 

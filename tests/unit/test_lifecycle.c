@@ -32,6 +32,8 @@ static bool expected(int act, int st, unsigned role)
 	case ACT_CLOSE: return verify && st == ST_RESOLVED;
 	case ACT_REOPEN: return verify && (st == ST_RESOLVED || st == ST_CLOSED);
 	case ACT_MERGE: return intake && open;
+	case ACT_CALLBACK: return intake && st == ST_RESOLVED; /* 回访: staff only, never residents */
+	case ACT_URGE: return verify && open; /* 督办: leaders and admins, status kept */
 	}
 	return false;
 }
@@ -100,6 +102,62 @@ static void test_next_status(void **state)
 	assert_int_equal(lifecycle_next(ACT_REOPEN, ST_CLOSED, NULL), ST_REOPENED);
 	assert_int_equal(lifecycle_next(ACT_MERGE, ST_SUBMITTED, NULL), ST_MERGED);
 	assert_int_equal(lifecycle_next(ACT_REJECT, ST_SUBMITTED, NULL), ST_REJECTED);
+	assert_int_equal(lifecycle_next(ACT_URGE, ST_IN_PROGRESS, NULL), ST_IN_PROGRESS);
+	assert_int_equal(lifecycle_next(ACT_URGE, ST_ACCEPTED, NULL), ST_ACCEPTED);
+}
+
+/* A callback: not reached keeps the status; reached reopens it (重办)
+ * when dissatisfied or not solved, whatever else was said. */
+static void test_callback_next_status(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *outcome, *solved, *rating;
+		int next;
+	} cases[] = {
+		{"no_answer", NULL, NULL, ST_RESOLVED},
+		{"busy", NULL, NULL, ST_RESOLVED},
+		{"wrong_number", "no", "dissatisfied", ST_RESOLVED}, /* not reached: refused later */
+		{"reached", "yes", "satisfied", ST_RESOLVED},
+		{"reached", "yes", "basic", ST_RESOLVED},
+		{"reached", "yes", "dissatisfied", ST_REOPENED},
+		{"reached", "no", "satisfied", ST_REOPENED},
+		{"reached", "no", "dissatisfied", ST_REOPENED},
+		{"reached", NULL, NULL, ST_RESOLVED}, /* incomplete: refused by the ledger */
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		action_input in = {.act = ACT_CALLBACK, .outcome = cases[i].outcome,
+				   .solved = cases[i].solved, .rating = cases[i].rating};
+		assert_int_equal(lifecycle_next_of(&in, ST_RESOLVED), cases[i].next);
+	}
+	/* other actions: as lifecycle_next */
+	action_input rate = {.act = ACT_RATE, .rating = "dissatisfied"};
+	assert_int_equal(lifecycle_next_of(&rate, ST_RESOLVED), ST_REOPENED);
+	action_input close = {.act = ACT_CLOSE};
+	assert_int_equal(lifecycle_next_of(&close, ST_RESOLVED), ST_CLOSED);
+	assert_string_equal(action_name(ACT_CALLBACK), "callback");
+	assert_string_equal(action_label(ACT_CALLBACK), "回访");
+}
+
+/* Once rated, neither the rating nor a callback is offered again. */
+static void test_callback_not_after_rating(void **state)
+{
+	(void)state;
+	actor clerk = {0};
+	clerk.role = ROLE_CLERK;
+	matter m = {0};
+	m.status = ST_RESOLVED;
+	m.department_id = DEPT;
+	unsigned bits = lifecycle_available(&clerk, &m);
+	assert_true(bits & (1u << ACT_CALLBACK));
+	assert_true(bits & (1u << ACT_RATE));
+	m.rating = "satisfied";
+	bits = lifecycle_available(&clerk, &m);
+	assert_false(bits & (1u << ACT_CALLBACK));
+	assert_false(bits & (1u << ACT_RATE));
+	actor resident = {0};
+	m.rating = NULL;
+	assert_false(lifecycle_available(&resident, &m) & (1u << ACT_CALLBACK));
 }
 
 static void test_names_round_trip(void **state)
@@ -113,6 +171,8 @@ static void test_names_round_trip(void **state)
 	assert_int_equal(status_from_name("done"), -1);
 	assert_string_equal(status_label(ST_CLOSED), "已销号");
 	assert_string_equal(action_label(ACT_CLOSE), "销号");
+	assert_string_equal(action_name(ACT_URGE), "urge");
+	assert_string_equal(action_label(ACT_URGE), "督办");
 }
 
 int main(void)
@@ -122,6 +182,8 @@ int main(void)
 		cmocka_unit_test(test_handler_only_own_department),
 		cmocka_unit_test(test_observer_and_app_read_only),
 		cmocka_unit_test(test_next_status),
+		cmocka_unit_test(test_callback_next_status),
+		cmocka_unit_test(test_callback_not_after_rating),
 		cmocka_unit_test(test_names_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
