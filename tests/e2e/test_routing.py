@@ -184,6 +184,9 @@ def _retrain():
             time.sleep(0.3)
             rows = q(db, "SELECT target FROM routing_models")
         check("within seconds a department and a category model appear", len(rows) == 2, rows)
+        # The models are committed before the line about them is written.
+        while time.time() < deadline and "routing: department model" not in srv.stderr():
+            time.sleep(0.3)
         check("the server logs the training", "routing: department model" in srv.stderr(),
               srv.stderr()[-1500:])
 
