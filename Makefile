@@ -42,9 +42,15 @@ $(BUILD)/libtaizhang.a: $(LIB_OBJ)
 $(BIN): $(BUILD)/src/main.o $(BUILD)/libtaizhang.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(TZ_LIBS) $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libtaizhang.a
+# unit.c: the helpers the unit tests share (unit.h), linked into each of them.
+$(BUILD)/tests/unit.o: tests/unit/unit.c tests/unit/unit.h $(wildcard src/*/*.h) Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(TZ_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(BUILD)/libtaizhang.a $(TZ_LIBS) $(LDLIBS) $(TEST_LIBS)
+	$(CC) $(CFLAGS) $(TZ_CFLAGS) -Itests/unit -c $< -o $@
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/tests/unit.o $(BUILD)/libtaizhang.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(TZ_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(BUILD)/tests/unit.o \
+	  $(BUILD)/libtaizhang.a $(TZ_LIBS) $(LDLIBS) $(TEST_LIBS)
 
 units: $(UNIT_BIN)
 

@@ -68,6 +68,7 @@ int cli_serve_db(const config *cfg)
 		.submit_limit = (int)config_int(cfg, "submit-limit", 30),
 		.app_submit_limit = (int)config_int(cfg, "app-submit-limit", 1000),
 		.daily_minutes = ticks.digest.daily_minutes,
+		.screen = screen_cache_new(),
 	};
 	http_config hc = {
 		.listen = listen,
@@ -105,6 +106,7 @@ int cli_serve_db(const config *cfg)
 	if (!s) {
 		fprintf(stderr, "taizhang: %s\n", err ? err : "cannot start the server");
 		free(err);
+		screen_cache_free(settings.screen);
 		return 1;
 	}
 	char *base = NULL;
@@ -124,6 +126,7 @@ int cli_serve_db(const config *cfg)
 	deliver_stop(sender);
 	http_stop(s);
 	deliver_cleanup();
+	screen_cache_free(settings.screen); /* after http_stop: no thread reads it now */
 	free(base);
 	printf("taizhang: stopped\n");
 	return 0;

@@ -9,8 +9,13 @@
  *      (ledger/callback.h)
  *   3. reminders of recurring duties (ledger/duty.h)
  *   4. the daily dispatch and the weekly review when due (report/digest.h)
- *   5. sending what the outbox holds (notify/deliver.h), unless --no-send;
- *      the server never sends here: its sender thread does.
+ *   5. purging messages sent more than outbox-keep-days ago
+ *      (notify/deliver.h: deliver_purge)
+ *   6. sending what the outbox holds (notify/deliver.h), unless --no-send;
+ *      the server never sends here: its sender thread does. The sending
+ *      waits for the channels' pacing (WeCom's and DingTalk's robots take
+ *      20 messages a minute) up to SEND_PATIENCE seconds; what is left
+ *      goes at the next tick.
  * Every step is idempotent, so a tick may run as often as wanted, and two
  * at once (cron beside serve) write each thing once. A step that fails is
  * reported and the others still run.
@@ -28,7 +33,8 @@
 #include <string.h>
 #include <time.h>
 
-#define SEND_MAX 500 /* messages one tick sends at most; the rest next time */
+#define SEND_MAX 500     /* messages one tick sends at most; the rest next time */
+#define SEND_PATIENCE 50 /* seconds a tick's sending waits for paced channels */
 
 static const char tick_usage[] =
 	"usage: taizhang tick [--db URL] [--now 2026-10-09T08:30:00+08:00] [--no-send]\n"
@@ -37,9 +43,13 @@ static const char tick_usage[] =
 	"deadline reminders, overdue notices and 督办 escalation; matters resolved and\n"
 	"never rated closed after --auto-close-days; recurring duties' reminders; the\n"
 	"daily dispatch (日调度) and the weekly review (周督导) when due; then sending\n"
-	"what the outbox holds, unless --no-send. Safe to run at any time and as often\n"
-	"as wanted: nothing is written or queued twice. Prints one line of what it did.\n"
-	"--now TIME: act as of this instant (ISO 8601; without a zone, Beijing time).\n"
+	"what the outbox holds, unless --no-send (waiting up to 50 s for channels paced\n"
+	"to their platform's limit; the rest goes next time). Safe to run at any time and\n"
+	"as often as wanted, beside `taizhang serve` too: nothing is written or queued\n"
+	"twice, and a message is sent by one sender at a time. Prints one line of what\n"
+	"it did.\n"
+	"--now TIME: act as of this instant (ISO 8601; without a zone, Beijing time);\n"
+	"the sending's leases and pacing still run on the real clock.\n"
 	"Settings (also from taizhang.conf and TAIZHANG_* variables; working days on the\n"
 	"ledger's holiday calendar):\n"
 	"  --remind-days N            remind N working days before a deadline (default 1)\n"
@@ -52,6 +62,9 @@ static const char tick_usage[] =
 	"  --weekly-at HH:MM          the weekly review, on the week's first working day\n"
 	"                             (default 09:00)\n"
 	"  --office-name NAME         the digests' heading; --base-url URL: links in messages\n"
+	"  --notify-timeout-seconds N, --notify-retry-seconds N: sending (docs/notify.md)\n"
+	"  --outbox-keep-days N       delete messages sent more than N days ago (default 90;\n"
+	"                             0: keep them)\n"
 	"See docs/supervision.md.\n";
 
 /* An integer setting in [min, max]: false after saying what is wrong. */
@@ -124,8 +137,10 @@ int cli_tick(db *d, const tick_settings *s, int64_t now, bool send, tick_summary
 		log_error("tick: queueing the digests failed");
 		failed++;
 	}
+	if (deliver_purge(d, now) != LEDGER_OK)
+		failed++;
 	out->sent = -1;
-	if (send && (out->sent = deliver_due(d, now, SEND_MAX)) < 0) {
+	if (send && (out->sent = deliver_due(d, now, SEND_MAX, SEND_PATIENCE)) < 0) {
 		log_error("tick: sending failed");
 		failed++;
 	}
@@ -153,6 +168,7 @@ int cmd_tick(int argc, char **argv)
 	tick_settings s;
 	tick_summary sum;
 	int64_t now = (int64_t)time(NULL);
+	bool configured = false;
 	if (!cfg || cli_parse(argc, argv, cfg, " no-send ", pos, 0) < 0)
 		goto done;
 	const char *when = config_get(cfg, "now", NULL);
@@ -164,8 +180,8 @@ int cmd_tick(int argc, char **argv)
 	if (!cli_tick_settings(cfg, &s) || !(d = cli_open_existing_db(cfg)))
 		goto done;
 	bool send = !config_get(cfg, "no-send", NULL);
-	if (send)
-		deliver_configure(cfg);
+	deliver_configure(cfg); /* the purge's outbox-keep-days too */
+	configured = true;
 	int r = cli_tick(d, &s, now, send, &sum);
 	char at[ISOTIME_SIZE];
 	buf line = BUF_INIT;
@@ -182,6 +198,8 @@ done:
 		fprintf(stderr, "taizhang: %s\n", err);
 	free(err);
 	db_close(d);
+	if (configured)
+		deliver_cleanup();
 	config_free(cfg);
 	return rc;
 }

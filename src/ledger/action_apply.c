@@ -68,13 +68,6 @@ int event_append(db *d, int64_t matter_id, const actor *who, const char *action,
 	return r == DB_DONE ? search_enqueue(d, matter_id) : LEDGER_ERROR;
 }
 
-static int invalid(char **msg, const char *text)
-{
-	if (!*msg)
-		*msg = xstrdup(text);
-	return LEDGER_INVALID;
-}
-
 /* A note of 1..max characters of valid UTF-8 (required: not only blanks)
  * or 0..max. */
 static bool note_ok(const char *s, bool required, size_t max)
@@ -138,14 +131,14 @@ static int set_text(act_args *a, const char *sql, const char *value)
 static int do_accept(act_args *a)
 {
 	if (!note_ok(a->in->note, false, 2000))
-		return invalid(a->msg, "说明不超过2000字");
+		return ledger_invalid(a->msg, "说明不超过2000字");
 	return finish(a, str_empty(a->in->note) ? "已受理" : a->in->note, true, NULL);
 }
 
 static int do_reject(act_args *a)
 {
 	if (!note_ok(a->in->note, true, 2000))
-		return invalid(a->msg, "请填写不予受理的理由");
+		return ledger_invalid(a->msg, "请填写不予受理的理由");
 	int rc = set_text(a, "UPDATE matters SET reason = ? WHERE id = ?", a->in->note);
 	return rc ? rc : finish(a, a->in->note, true, NULL);
 }
@@ -167,7 +160,7 @@ static int assign_deadline(act_args *a, char out[11])
 {
 	if (!str_empty(a->in->deadline)) {
 		if (!calendar_date_valid(a->in->deadline) || strcmp(a->in->deadline, a->today) < 0)
-			return invalid(a->msg, "办理期限应为今天或以后的日期（YYYY-MM-DD）");
+			return ledger_invalid(a->msg, "办理期限应为今天或以后的日期（YYYY-MM-DD）");
 		snprintf(out, 11, "%s", a->in->deadline);
 		return LEDGER_OK;
 	}
@@ -187,7 +180,7 @@ static int assign_codepartments(act_args *a)
 		int rc = dep == a->in->department_id ? LEDGER_NOT_FOUND : active_department(a->d, dep, &name);
 		free(name);
 		if (rc == LEDGER_NOT_FOUND)
-			return invalid(a->msg, "协办单位无效");
+			return ledger_invalid(a->msg, "协办单位无效");
 		if (rc != LEDGER_OK ||
 		    db_exec(a->d, "INSERT INTO matter_codepartments(matter_id, department_id) VALUES (?, ?)"
 				  " ON CONFLICT DO NOTHING", "ii", a->s->id, dep) != DB_DONE)
@@ -202,14 +195,14 @@ static int do_assign(act_args *a)
 	int rc = a->in->department_id ? active_department(a->d, a->in->department_id, &dept)
 				      : LEDGER_NOT_FOUND;
 	if (rc == LEDGER_NOT_FOUND)
-		rc = invalid(a->msg, "请选择责任单位");
+		rc = ledger_invalid(a->msg, "请选择责任单位");
 	if (!rc && a->in->assignee_id &&
 	    !db_scalar(a->d, 0, "SELECT count(*) FROM users WHERE id = ? AND active = 1 AND"
 				" (department_id = ? OR role IN ('leader', 'admin'))",
 		       "ii", a->in->assignee_id, a->in->department_id))
-		rc = invalid(a->msg, "责任人须为该单位在岗人员");
+		rc = ledger_invalid(a->msg, "责任人须为该单位在岗人员");
 	if (!rc && !note_ok(a->in->note, false, 2000))
-		rc = invalid(a->msg, "说明不超过2000字");
+		rc = ledger_invalid(a->msg, "说明不超过2000字");
 	if (!rc)
 		rc = assign_deadline(a, deadline);
 	if (!rc && db_exec(a->d, "UPDATE matters SET department_id = ?, assignee_id = ?, deadline = ?,"
@@ -233,7 +226,7 @@ static int do_assign(act_args *a)
 static int do_progress(act_args *a)
 {
 	if (!note_ok(a->in->note, true, 2000))
-		return invalid(a->msg, "请填写办理进展（不超过2000字）");
+		return ledger_invalid(a->msg, "请填写办理进展（不超过2000字）");
 	return finish(a, a->in->note, a->in->note_public, NULL);
 }
 
@@ -247,9 +240,9 @@ static bool later_deadline(const act_args *a, const char *d)
 static int do_request_extension(act_args *a)
 {
 	if (!later_deadline(a, a->in->deadline))
-		return invalid(a->msg, "申请的期限应晚于原办理期限");
+		return ledger_invalid(a->msg, "申请的期限应晚于原办理期限");
 	if (!note_ok(a->in->note, true, 2000))
-		return invalid(a->msg, "请填写延期理由");
+		return ledger_invalid(a->msg, "请填写延期理由");
 	int rc = set_text(a, "UPDATE matters SET extension_request = ? WHERE id = ?", a->in->deadline);
 	char *note = str_printf("申请延期至%s：%s", a->in->deadline, a->in->note);
 	if (!rc)
@@ -262,9 +255,9 @@ static int do_extend(act_args *a)
 {
 	const char *to = !str_empty(a->in->deadline) ? a->in->deadline : a->s->extension_request;
 	if (!to || !later_deadline(a, to))
-		return invalid(a->msg, "新的期限应晚于原办理期限");
+		return ledger_invalid(a->msg, "新的期限应晚于原办理期限");
 	if (!note_ok(a->in->note, true, 2000))
-		return invalid(a->msg, "请填写延期理由");
+		return ledger_invalid(a->msg, "请填写延期理由");
 	char *dl = xstrdup(to);
 	int rc = db_exec(a->d, "UPDATE matters SET deadline = ?, extensions = extensions + 1,"
 			       " extension_request = NULL WHERE id = ?", "ti", dl, a->s->id) == DB_DONE
@@ -280,7 +273,7 @@ static int do_extend(act_args *a)
 static int do_return(act_args *a)
 {
 	if (!note_ok(a->in->note, true, 2000))
-		return invalid(a->msg, "请填写退单理由");
+		return ledger_invalid(a->msg, "请填写退单理由");
 	/* Back to intake: the department no longer holds it in its queue. */
 	if (db_exec(a->d, "UPDATE matters SET reason = ?, department_id = NULL, assignee_id = NULL,"
 			  " deadline = NULL WHERE id = ?", "ti", a->in->note, a->s->id) != DB_DONE)
@@ -292,7 +285,7 @@ static int do_return(act_args *a)
 static int do_resolve(act_args *a)
 {
 	if (!note_ok(a->in->note, true, 4000))
-		return invalid(a->msg, "请填写办理结果（不超过4000字）");
+		return ledger_invalid(a->msg, "请填写办理结果（不超过4000字）");
 	if (db_exec(a->d, "UPDATE matters SET result = ?, resolved_at = ? WHERE id = ?", "tii",
 		    a->in->note, a->now, a->s->id) != DB_DONE)
 		return LEDGER_ERROR;
@@ -300,15 +293,24 @@ static int do_resolve(act_args *a)
 }
 
 /* 重办: the department gets a fresh deadline (the category's working days
- * from today), so a reopened matter is not overdue from its first minute. */
-static int renew_deadline(act_args *a)
+ * from today), so a reopened matter is not overdue from its first minute,
+ * and supervision starts afresh (supervise.h): the 督办 tier earned by the
+ * first round goes (data gets "urge_level_before" for the log), and the
+ * reminder and overdue notice are written again for the new deadline. */
+static int renew_deadline(act_args *a, json_t *data)
 {
 	char deadline[11];
 	int64_t days = db_scalar(a->d, 15, "SELECT resolve_days FROM categories WHERE id = ?", "i",
 				 a->s->category_id);
-	if (calendar_deadline(a->d, a->today, (int)days, deadline) != LEDGER_OK)
+	int64_t level = db_scalar(a->d, -1, "SELECT urge_level FROM matters WHERE id = ?", "i",
+				  a->s->id);
+	if (level < 0 || calendar_deadline(a->d, a->today, (int)days, deadline) != LEDGER_OK)
 		return LEDGER_ERROR;
-	return set_text(a, "UPDATE matters SET deadline = ? WHERE id = ?", deadline);
+	if (level > 0)
+		json_object_set_new(data, "urge_level_before", json_integer(level));
+	return db_exec(a->d, "UPDATE matters SET deadline = ?, urge_level = 0, urge_notified = 0,"
+			     " reminded_for = NULL, overdue_for = NULL WHERE id = ?",
+		       "ti", deadline, a->s->id) == DB_DONE ? LEDGER_OK : LEDGER_ERROR;
 }
 
 /* Take the resident's rating (a->in->rating, their words in a->in->note),
@@ -323,7 +325,7 @@ static int take_rating(act_args *a, const char *reason, const char *public_note,
 	const char *words = a->in->note ? a->in->note : "";
 	if (db_exec(a->d, "UPDATE matters SET rating = ?, rating_note = ?, reason = ? WHERE id = ?",
 		    "ttti", back ? NULL : a->in->rating, words, back ? reason : "", a->s->id) != DB_DONE ||
-	    (back && renew_deadline(a) != LEDGER_OK)) {
+	    (back && renew_deadline(a, data) != LEDGER_OK)) {
 		json_decref(data);
 		return LEDGER_ERROR;
 	}
@@ -338,29 +340,36 @@ static int take_rating(act_args *a, const char *reason, const char *public_note,
 static int do_rate(act_args *a)
 {
 	if (!rating_valid(a->in->rating))
-		return invalid(a->msg, "请选择满意、基本满意或不满意");
+		return ledger_invalid(a->msg, "请选择满意、基本满意或不满意");
 	if (!note_ok(a->in->note, false, 500))
-		return invalid(a->msg, "评价说明不超过500字");
+		return ledger_invalid(a->msg, "评价说明不超过500字");
 	return take_rating(a, "群众评价不满意", rating_label(a->in->rating), json_object());
 }
 
-/* A callback that did not reach the resident: an internal event with the
- * clerk's note and the attempt's number, nothing else changes. */
+/* A callback that did not reach the resident: an internal event saying
+ * the outcome and the attempt's number ("回访未接通（占线），第2次"),
+ * nothing else changes. Why the clerk's words go in the data's "comment"
+ * and not the note: the desk asks for what was heard on the call, which
+ * may name the resident or a relative who answered; the note is read by
+ * everyone who may open the matter (observers, other departments'
+ * handlers, the events API), the comment, as a rating's, only by those
+ * who may see personal data (v1_events.c, callback.c). */
 static int callback_missed(act_args *a)
 {
 	const action_input *in = a->in;
 	if (!str_empty(in->solved) || !str_empty(in->rating))
-		return invalid(a->msg, "未接通时不填写是否解决和满意度");
+		return ledger_invalid(a->msg, "未接通时不填写是否解决和满意度");
 	if (!note_ok(in->note, false, 500))
-		return invalid(a->msg, "回访记录不超过500字");
+		return ledger_invalid(a->msg, "回访记录不超过500字");
 	int64_t n = callback_attempts(a->d, a->s->id);
 	if (n < 0)
 		return LEDGER_ERROR;
-	char *note = str_printf("回访未接通（%s），第%lld次%s%s", callback_outcome_label(in->outcome),
-				(long long)n + 1, str_empty(in->note) ? "" : "：",
-				in->note ? in->note : "");
-	int rc = finish_as(a, "callback_missed", note, false,
-			   json_pack("{s:s,s:I}", "outcome", in->outcome, "attempt", (json_int_t)n + 1));
+	char *note = str_printf("回访未接通（%s），第%lld次", callback_outcome_label(in->outcome),
+				(long long)n + 1);
+	json_t *data = json_pack("{s:s,s:I}", "outcome", in->outcome, "attempt", (json_int_t)n + 1);
+	if (!str_empty(in->note))
+		json_object_set_new(data, "comment", json_string(in->note));
+	int rc = finish_as(a, "callback_missed", note, false, data);
 	free(note);
 	return rc;
 }
@@ -373,17 +382,17 @@ static int do_callback(act_args *a)
 {
 	const action_input *in = a->in;
 	if (!callback_outcome_valid(in->outcome))
-		return invalid(a->msg, "请选择回访结果：已接通，或未接通的原因");
+		return ledger_invalid(a->msg, "请选择回访结果：已接通，或未接通的原因");
 	if (strcmp(in->outcome, "reached") != 0)
 		return callback_missed(a);
 	if (str_cmp0(in->solved, "yes") != 0 && str_cmp0(in->solved, "no") != 0)
-		return invalid(a->msg, "请选择群众反映的问题是否已解决");
+		return ledger_invalid(a->msg, "请选择群众反映的问题是否已解决");
 	if (!rating_valid(in->rating))
-		return invalid(a->msg, "请选择满意、基本满意或不满意");
+		return ledger_invalid(a->msg, "请选择满意、基本满意或不满意");
 	bool back = a->next == ST_REOPENED, solved = strcmp(in->solved, "yes") == 0;
 	if (!note_ok(in->note, back, 500))
-		return invalid(a->msg, back ? "请记录群众认为未解决或不满意的原因（不超过500字）"
-					    : "回访记录不超过500字");
+		return ledger_invalid(a->msg, back ? "请记录群众认为未解决或不满意的原因（不超过500字）"
+						   : "回访记录不超过500字");
 	char *note = str_printf("电话回访：问题%s，%s%s", solved ? "已解决" : "未解决",
 				rating_label(in->rating), back ? "，转重办" : "");
 	int rc = take_rating(a, solved ? "回访：群众评价不满意" : "回访：群众反映问题未解决", note,
@@ -395,7 +404,7 @@ static int do_callback(act_args *a)
 static int do_close(act_args *a)
 {
 	if (!note_ok(a->in->note, false, 2000))
-		return invalid(a->msg, "核验说明不超过2000字");
+		return ledger_invalid(a->msg, "核验说明不超过2000字");
 	/* Why auto_closed: a close by the system (逾期未评价, callback.c) is
 	 * not a verification, and the rates must not count it as one. */
 	if (db_exec(a->d, "UPDATE matters SET closed_at = ?, auto_closed = ? WHERE id = ?", "iii",
@@ -407,22 +416,25 @@ static int do_close(act_args *a)
 static int do_reopen(act_args *a)
 {
 	if (!note_ok(a->in->note, true, 2000))
-		return invalid(a->msg, "请填写重办理由");
+		return ledger_invalid(a->msg, "请填写重办理由");
+	json_t *data = json_object();
 	if (db_exec(a->d, "UPDATE matters SET reason = ?, rating = NULL, closed_at = NULL WHERE id = ?",
-		    "ti", a->in->note, a->s->id) != DB_DONE || renew_deadline(a) != LEDGER_OK)
+		    "ti", a->in->note, a->s->id) != DB_DONE || renew_deadline(a, data) != LEDGER_OK) {
+		json_decref(data);
 		return LEDGER_ERROR;
-	return finish(a, a->in->note, true, NULL);
+	}
+	return finish(a, a->in->note, true, data);
 }
 
 static int do_merge(act_args *a)
 {
 	const char *into = a->in->merge_into;
 	if (str_empty(into) || strcmp(into, a->s->number) == 0)
-		return invalid(a->msg, "请填写要合并到的另一事项编号");
+		return ledger_invalid(a->msg, "请填写要合并到的另一事项编号");
 	act_state t;
 	int rc = act_state_load(a->d, into, &t);
 	if (rc == LEDGER_NOT_FOUND || (!rc && t.status == ST_MERGED))
-		rc = invalid(a->msg, "要合并到的事项不存在或已被合并");
+		rc = ledger_invalid(a->msg, "要合并到的事项不存在或已被合并");
 	if (!rc && db_exec(a->d, "UPDATE matters SET merged_into = ? WHERE id = ?", "ii", t.id,
 			   a->s->id) != DB_DONE)
 		rc = LEDGER_ERROR;
@@ -449,17 +461,19 @@ static int do_urge(act_args *a)
 	if (cur < 0)
 		return LEDGER_ERROR;
 	if (level < URGE_DAILY || level >= URGE_LEVELS)
-		return invalid(a->msg, "请选择督办等级：日常督办、挂牌督办或约谈督办");
+		return ledger_invalid(a->msg, "请选择督办等级：日常督办、挂牌督办或约谈督办");
 	if (level < cur) {
 		char *text = str_printf("督办等级不能低于当前的%s", urge_label((int)cur));
-		int rc = invalid(a->msg, text);
+		int rc = ledger_invalid(a->msg, text);
 		free(text);
 		return rc;
 	}
 	if (!note_ok(a->in->note, true, 2000))
-		return invalid(a->msg, "请填写督办意见（不超过2000字）");
-	if (db_exec(a->d, "UPDATE matters SET urge_level = ? WHERE id = ?", "ii", (int64_t)level,
-		    a->s->id) != DB_DONE)
+		return ledger_invalid(a->msg, "请填写督办意见（不超过2000字）");
+	/* urge_notified too: this urge sends its own message (below), so the
+	 * scheduler's next message does not tell of the tier again. */
+	if (db_exec(a->d, "UPDATE matters SET urge_level = ?, urge_notified = ? WHERE id = ?", "iii",
+		    (int64_t)level, (int64_t)level, a->s->id) != DB_DONE)
 		return LEDGER_ERROR;
 	char *note = str_printf("%s：%s", urge_label(level), a->in->note);
 	char *stem = str_printf("urge/%s/v%lld", a->s->number, (long long)a->s->version);

@@ -34,6 +34,33 @@ int64_t calendar_day_start(const char *date)
 	return (int64_t)days * 86400 - 8 * 3600;
 }
 
+bool calendar_workday_back(const workday_cal *cal, tz_date from, int n, int max_days,
+			   tz_date *out)
+{
+	if (n < 1 || max_days < 0 || !workday_date_valid(from))
+		return false;
+	/* Bisect for the day before the answer: at least n working days
+	 * after lo up to `from`, fewer after hi (none after `from` itself). */
+	tz_date lo = workday_date_add_days(from, -max_days - 1), hi = from;
+	if (workday_between(cal, lo, from) < n)
+		return false;
+	for (int span; (span = workday_date_diff(lo, hi)) > 1;) {
+		tz_date mid = workday_date_add_days(lo, span / 2);
+		if (workday_between(cal, mid, from) >= n)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	*out = hi;
+	return true;
+}
+
+const char *calendar_weekday_cn(int weekday)
+{
+	static const char *const names[] = {"一", "二", "三", "四", "五", "六", "日"};
+	return weekday >= 1 && weekday <= 7 ? names[weekday - 1] : "";
+}
+
 workday_cal *calendar_load(db *d)
 {
 	workday_cal *cal = workday_cal_new_builtin();

@@ -31,6 +31,18 @@ workday_cal *calendar_load(db *d);
  * today, to = deadline). */
 int calendar_workdays_between(const workday_cal *cal, const char *from, const char *to);
 
+/* The n-th working day (n >= 1) counting back from `from` on cal, `from`
+ * itself counted when it works, and no more than max_days calendar days
+ * before it: workday_add backwards (found with workday_between, so holidays
+ * and 调休 count as they do for deadlines). False when there is none so
+ * close, or n or from is bad. */
+bool calendar_workday_back(const workday_cal *cal, tz_date from, int n, int max_days,
+			   tz_date *out);
+
+/* The weekday's name after 星期 or 每周: "一" for 1 (Monday) ... "日" for 7;
+ * "" for anything else (workday_date_weekday's numbering). */
+const char *calendar_weekday_cn(int weekday);
+
 /* Is `date` a well-formed, real calendar date YYYY-MM-DD? */
 bool calendar_date_valid(const char *date);
 

@@ -11,6 +11,7 @@
 #include "ledger/calendar.h"
 #include "ledger/ledger.h"
 #include "ledger/lifecycle.h"
+#include "base/buf.h"
 #include "base/util.h"
 
 #include <stdio.h>
@@ -96,7 +97,11 @@ static void task_read(db_stmt *q, const actor *who, callback_task *x)
 	x->resolved_at = db_int(q, 9);
 	x->attempts = (int)db_int(q, 10);
 	x->last_at = db_int(q, 12);
-	x->last_note = xstrdup(db_text(q, 13) ? db_text(q, 13) : "");
+	/* Why only then: the clerk's words (the event's data, action_apply.c)
+	 * may say who answered or what was heard. */
+	const char *words = personal ? db_text(q, 14) : NULL;
+	x->last_note = str_printf("%s%s%s", db_text(q, 13) ? db_text(q, 13) : "",
+				  str_empty(words) ? "" : "：", str_empty(words) ? "" : words);
 }
 
 void callback_tasks_free(callback_task *v, size_t n)
@@ -137,7 +142,8 @@ int callback_list(db *d, const actor *who, const callback_filter *f, int64_t now
 	if (*total < 0)
 		return LEDGER_ERROR;
 	db_stmt *q = db_query(d,
-			      "SELECT t.*, COALESCE(e.at, 0), COALESCE(e.note, '') FROM ("
+			      "SELECT t.*, COALESCE(e.at, 0), COALESCE(e.note, ''),"
+			      " json_extract(e.data, '$.comment') FROM ("
 			      WAITING_SQL ") t LEFT JOIN events e ON e.id = t.last_id" ATTEMPTS_WHERE
 			      " ORDER BY t.resolved_at, t.id LIMIT ? OFFSET ?",
 			      "iiiiiii", dep, dep, amin, amax, amax, (int64_t)limit,

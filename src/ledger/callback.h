@@ -56,7 +56,9 @@ typedef struct callback_task {
 	int waited;       /* working days since the day of resolution */
 	int attempts;     /* calls that did not reach the resident */
 	int64_t last_at;  /* the latest of them, 0: none */
-	char *last_note;  /* its note ("回访未接通（占线），第1次：..."), "" none */
+	/* its note ("回访未接通（占线），第1次"), with what the clerk wrote
+	 * of it ("：下午再打") when the reader may see personal data; "" none */
+	char *last_note;
 } callback_task;
 
 typedef struct callback_filter {

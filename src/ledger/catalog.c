@@ -38,17 +38,11 @@ static bool name_ok(const char *s, size_t max)
 	return true;
 }
 
-static int invalid(char **msg, const char *text)
-{
-	*msg = xstrdup(text);
-	return LEDGER_INVALID;
-}
-
 /* Map a write's result: a UNIQUE violation is the user's duplicate code. */
 static int saved(int r, char **msg)
 {
 	if (r == DB_CONSTRAINT)
-		return invalid(msg, "代码已存在，请换一个");
+		return ledger_invalid(msg, "代码已存在，请换一个");
 	return r == DB_DONE || r == DB_ROW ? LEDGER_OK : LEDGER_ERROR;
 }
 
@@ -110,11 +104,11 @@ int department_get(db *d, int64_t id, const char *code, department *out)
 int department_save(db *d, department *x, char **msg)
 {
 	if (!code_ok(x->code))
-		return invalid(msg, "代码须为1-32位小写字母、数字、-或_");
+		return ledger_invalid(msg, "代码须为1-32位小写字母、数字、-或_");
 	if (!name_ok(x->name, 100))
-		return invalid(msg, "名称必填，不超过100字");
+		return ledger_invalid(msg, "名称必填，不超过100字");
 	if (x->phone && !str_empty(x->phone) && !name_ok(x->phone, 30))
-		return invalid(msg, "电话不超过30字");
+		return ledger_invalid(msg, "电话不超过30字");
 	if (x->id)
 		return saved(db_exec(d, "UPDATE departments SET code = ?, name = ?, phone = ?, active = ?"
 					" WHERE id = ?", "tttii", x->code, x->name, x->phone,
@@ -193,14 +187,14 @@ int area_save(db *d, area *x, char **msg)
 	for (size_t i = 0; i < ARRAY_LEN(area_kinds); i++)
 		kind_ok |= x->kind && strcmp(x->kind, area_kinds[i]) == 0;
 	if (!code_ok(x->code))
-		return invalid(msg, "代码须为1-32位小写字母、数字、-或_");
+		return ledger_invalid(msg, "代码须为1-32位小写字母、数字、-或_");
 	if (!name_ok(x->name, 100))
-		return invalid(msg, "名称必填，不超过100字");
+		return ledger_invalid(msg, "名称必填，不超过100字");
 	if (!kind_ok)
-		return invalid(msg, "片区类型无效");
+		return ledger_invalid(msg, "片区类型无效");
 	if (x->parent_id && (x->parent_id == x->id ||
 			     !db_scalar(d, 0, "SELECT count(*) FROM areas WHERE id = ?", "i", x->parent_id)))
-		return invalid(msg, "上级片区无效");
+		return ledger_invalid(msg, "上级片区无效");
 	if (x->id)
 		return saved(db_exec(d, "UPDATE areas SET code = ?, name = ?, kind = ?, parent_id = ?,"
 					" active = ? WHERE id = ?", "tttzii", x->code, x->name, x->kind,

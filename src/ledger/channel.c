@@ -20,11 +20,22 @@
 #include <string.h>
 #include <strings.h>
 
+/* Each kind with its label and its pacing: pace, the seconds between two
+ * requests to one channel; pause, how long a channel rests after the
+ * platform answered "too frequent". Why these numbers: WeCom's group
+ * robot and DingTalk's custom robot take 20 messages a minute (DingTalk
+ * then blocks the robot for 10 minutes), Feishu's custom bot 100 a
+ * minute and 5 a second (docs/notify.md cites them). The sender's clock
+ * counts whole seconds, so two requests paced p seconds apart may be
+ * just over p - 1 apart: 4 keeps WeCom and DingTalk at 20 a minute at
+ * most, 1 keeps Feishu near 60. A webhook and e-mail have no documented
+ * limit. */
 static const struct {
 	const char *kind, *label;
+	int pace, pause;
 } kinds[] = {
-	{"wecom", "企业微信"}, {"dingtalk", "钉钉"}, {"feishu", "飞书"},
-	{"webhook", "Webhook"}, {"email", "电子邮件"},
+	{"wecom", "企业微信", 4, 60},  {"dingtalk", "钉钉", 4, 600}, {"feishu", "飞书", 1, 60},
+	{"webhook", "Webhook", 0, 60}, {"email", "电子邮件", 0, 60},
 };
 
 static const struct {
@@ -56,6 +67,22 @@ const char *channel_kind_label(const char *kind)
 const char *channel_kind_at(size_t i)
 {
 	return i < ARRAY_LEN(kinds) ? kinds[i].kind : NULL;
+}
+
+int channel_pace_seconds(const char *kind)
+{
+	for (size_t i = 0; kind && i < ARRAY_LEN(kinds); i++)
+		if (strcmp(kinds[i].kind, kind) == 0)
+			return kinds[i].pace;
+	return 0;
+}
+
+int channel_pause_seconds(const char *kind)
+{
+	for (size_t i = 0; kind && i < ARRAY_LEN(kinds); i++)
+		if (strcmp(kinds[i].kind, kind) == 0)
+			return kinds[i].pause;
+	return 60;
 }
 
 int channel_topics_parse(const char *s)
@@ -300,10 +327,18 @@ static bool address_ok(const char *s, size_t n)
 	return true;
 }
 
-bool channel_recipients_ok(const char *list, int max)
+void channel_recipients_free(char **v, int n)
+{
+	for (int i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+int channel_recipients_parse(const char *list, int max, char ***out)
 {
 	int count = 0;
 	const char *p = list ? list : "";
+	*out = NULL;
 	while (*p) {
 		while (*p == ' ')
 			p++;
@@ -311,13 +346,26 @@ bool channel_recipients_ok(const char *list, int max)
 		size_t m = n;
 		while (m && p[m - 1] == ' ')
 			m--;
-		if (!address_ok(p, m) || ++count > max)
-			return false;
+		if (!address_ok(p, m) || count >= max) {
+			channel_recipients_free(*out, count);
+			*out = NULL;
+			return -1;
+		}
+		*out = xrealloc(*out, (size_t)(count + 1) * sizeof **out);
+		(*out)[count++] = xstrndup(p, m);
 		p += n;
 		if (*p == ',')
 			p++;
 	}
-	return count > 0;
+	return count > 0 ? count : -1;
+}
+
+bool channel_recipients_ok(const char *list, int max)
+{
+	char **v;
+	int n = channel_recipients_parse(list, max, &v);
+	channel_recipients_free(v, n);
+	return n > 0;
 }
 
 /* What is wrong with the target URL for this kind, or NULL. */
@@ -387,7 +435,7 @@ static const char *channel_problem(db *d, const channel *c, bool change)
 			return "登录名不超过200个字符，不能含空格或中文";
 		if (str_empty(c->sender) || !address_ok(c->sender, strlen(c->sender)))
 			return "发件地址应为一个邮箱地址，如 notice@example.gov.cn";
-		if (!channel_recipients_ok(c->recipients, 20))
+		if (!channel_recipients_ok(c->recipients, CHANNEL_RECIPIENTS_MAX))
 			return "收件地址应为1-20个邮箱地址，用逗号分隔";
 	} else if (!str_empty(c->username) || !str_empty(c->sender) || !str_empty(c->recipients)) {
 		return "登录名、发件和收件地址只用于电子邮件";
@@ -410,14 +458,15 @@ static int save_tx(db *d, void *vctx)
 	const char *to = c->recipients ? c->recipients : "";
 	if (c->id) {
 		int r = db_exec(d, "UPDATE channels SET name = ?, kind = ?, department_id = ?,"
+				   " secret = CASE WHEN ? <> '' OR ? = 1 THEN ?"
+				   "  WHEN ? <> '' AND ? <> target THEN '' ELSE secret END,"
 				   " target = CASE WHEN ? = '' THEN target ELSE ? END,"
-				   " secret = CASE WHEN ? = '' AND ? = 0 THEN secret ELSE ? END,"
 				   " username = ?, sender = ?, recipients = ?, topics = ? WHERE id = ?",
-				"ttztttittttti", c->name, c->kind, c->department_id,
-				c->target ? c->target : "", c->target ? c->target : "",
+				"ttztittttttttti", c->name, c->kind, c->department_id,
 				c->secret ? c->secret : "", (int64_t)x->replace_secret,
-				c->secret ? c->secret : "", user, from, to,
-				x->topics, c->id);
+				c->secret ? c->secret : "", c->target ? c->target : "",
+				c->target ? c->target : "", c->target ? c->target : "",
+				c->target ? c->target : "", user, from, to, x->topics, c->id);
 		if (r != DB_DONE)
 			return r;
 		x->id = c->id;
@@ -440,18 +489,30 @@ int channel_save(db *d, const channel *c, int64_t now, int64_t *id_out, char **m
 {
 	bool change = c->id != 0, kind_changed = false;
 	if (change) {
-		int64_t kind_same = db_scalar(d, -1, "SELECT kind = ? FROM channels WHERE id = ?", "ti",
-					      c->kind ? c->kind : "", c->id);
-		if (kind_same < 0)
+		/* 4: the kind is the same; 2: the target too (or none given);
+		 * 1: a secret is stored. */
+		int64_t same = db_scalar(d, -1, "SELECT (kind = ?) * 4 + (? = '' OR target = ?) * 2"
+						" + (secret <> '') FROM channels WHERE id = ?", "ttti",
+					 c->kind ? c->kind : "", c->target ? c->target : "",
+					 c->target ? c->target : "", c->id);
+		if (same < 0)
 			return LEDGER_NOT_FOUND;
 		/* Why a changed kind needs a new target and drops the stored
 		 * secret: a URL made for one platform would be sent another's
 		 * format, and an SMTP password would become a webhook key. */
-		if (kind_same == 0 && str_empty(c->target)) {
+		if (!(same & 4) && str_empty(c->target)) {
 			*msg = xstrdup("更改类型时须重新填写地址");
 			return LEDGER_INVALID;
 		}
-		kind_changed = kind_same == 0;
+		kind_changed = !(same & 4);
+		/* Why a new target needs the secret again: the stored one was
+		 * given for the old address, and an SMTP password or a signing
+		 * key must never go to a server the administrator has just typed
+		 * (a typo, or someone else's). */
+		if (!kind_changed && !(same & 2) && (same & 1) && str_empty(c->secret)) {
+			*msg = xstrdup("更改地址时须重新填写密钥（原密钥不会发往新地址）");
+			return LEDGER_INVALID;
+		}
 	}
 	const char *problem = channel_problem(d, c, change);
 	if (problem) {

@@ -45,6 +45,13 @@ bool channel_kind_valid(const char *kind);
 const char *channel_kind_label(const char *kind);
 /* The i-th kind ("wecom" ...) for a form's choices; NULL past the last. */
 const char *channel_kind_at(size_t i);
+/* The pacing the kind's platform asks for: the seconds between two
+ * requests to one channel (4 for WeCom and DingTalk, whose robots take 20
+ * messages a minute; 1 for Feishu; 0 for a webhook or e-mail), and how
+ * long a channel rests after the platform answered "too frequent" (600
+ * for DingTalk, which blocks a robot for 10 minutes; else 60). */
+int channel_pace_seconds(const char *kind);
+int channel_pause_seconds(const char *kind);
 /* "daily,urge" -> bits; -1 on an unknown name. Bits -> "daily,urge". */
 int channel_topics_parse(const char *s);
 void channel_topics_format(unsigned topics, char *out, size_t n);
@@ -54,6 +61,17 @@ const char *channel_topic_name(size_t i, const char **label, unsigned *bit);
 /* The target as it may be shown: scheme and host only ("https://
  * qyapi.weixin.qq.com/…"), because a robot's URL carries its token. */
 void channel_target_masked(const char *target, buf *out);
+/* At most this many recipients for an e-mail channel. */
+#define CHANNEL_RECIPIENTS_MAX 20
+/* The addresses of a comma list ("a@x.cn, b@y.cn"), each without the
+ * spaces around it: the one reading of channels.recipients, used by the
+ * check on save and by both halves of sending (the To: header and the
+ * SMTP envelope), so what is sent is what was checked. Returns their
+ * number (1..max) and *out, an array of copies (free with
+ * channel_recipients_free), or -1 and NULL when the list is empty, has
+ * more than max, or an item that is not one plain address. */
+int channel_recipients_parse(const char *list, int max, char ***out);
+void channel_recipients_free(char **v, int n);
 /* Is list a comma list of 1..max plain e-mail addresses? */
 bool channel_recipients_ok(const char *list, int max);
 
@@ -66,7 +84,8 @@ int channel_load(db *d, int64_t id, channel *out);
 
 /* Add or change a channel (c->id 0 adds; on change, a NULL or "" target
  * or secret keeps the stored one, except that a change of kind needs a new
- * target and drops the old secret). Checked: kind, a target URL of the right scheme
+ * target and drops the old secret, and a new target needs the secret
+ * again when one is stored). Checked: kind, a target URL of the right scheme
  * (https:// or http:// for robots and webhooks; smtp:// or smtps:// with
  * a sender and recipients for e-mail), topics. LEDGER_OK and *id_out, or
  * LEDGER_INVALID with a Chinese *msg. */

@@ -15,8 +15,8 @@
 #include "ledger/channel.h"
 #include "ledger/ledger.h"
 #include "ledger/outbox.h"
+#include "ledger/supervise.h"
 #include "base/buf.h"
-#include "base/utf8.h"
 #include "base/util.h"
 #include "base/workday.h"
 
@@ -41,28 +41,6 @@ static const char duty_select[] =
 	" FROM duties x LEFT JOIN departments dp ON dp.id = x.department_id"
 	" LEFT JOIN users u ON u.id = x.person_id"
 	" LEFT JOIN duty_records r ON r.id = (SELECT max(id) FROM duty_records WHERE duty_id = x.id)";
-
-static int invalid(char **msg, const char *text)
-{
-	if (msg && !*msg)
-		*msg = xstrdup(text);
-	return LEDGER_INVALID;
-}
-
-/* 0..max characters of valid UTF-8 without control characters other than
- * line breaks and tabs; required: not empty or blank. */
-static bool text_ok(const char *s, bool required, size_t max)
-{
-	if (str_empty(s))
-		return !required;
-	size_t n = strlen(s);
-	if (!utf8_valid(s, n) || utf8_count(s, n) > max || (required && utf8_blank(s)))
-		return false;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p < 0x20 && *p != '\n' && *p != '\r' && *p != '\t')
-			return false;
-	return true;
-}
 
 /* Is `due` (not before today) within `within` working days of today on
  * the ledger's calendar? A due date on a rest day counts with the working
@@ -241,33 +219,45 @@ int duty_due_list(db *d, const char *today, int within, int64_t department_id, d
 	return LEDGER_OK;
 }
 
-/* The reminder's text for a duty due (or overdue) on x->next_due. */
+/* The reminder's text for a duty due (or overdue) on x->next_due. What
+ * people typed (title, description, names) goes through supervise_plain,
+ * as in the digests: a robot shows the body as Markdown. */
 static void reminder_text(const duty *x, const char *today, buf *title, buf *body)
 {
 	char rule[96];
 	tz_date due, now;
+	const char *what = x->overdue ? "已逾期" : "提醒";
 	duty_rule_text(x->recurrence, x->due_month, x->due_day, rule, sizeof rule);
 	workday_date_parse(x->next_due, &due);
 	workday_date_parse(today, &now);
 	int days = workday_date_diff(now, due);
-	buf_printf(title, "定期工作%s：%s", x->overdue ? "已逾期" : "提醒", x->title);
-	buf_printf(body, "【定期工作%s】%s\n", x->overdue ? "已逾期" : "提醒", x->title);
+	buf_printf(title, "定期工作%s：", what);
+	supervise_plain(title, x->title);
+	buf_printf(body, "【定期工作%s】", what);
+	supervise_plain(body, x->title);
 	if (x->overdue)
-		buf_printf(body, "应完成日期：%s（已逾期%d天）\n", x->next_due, -days);
+		buf_printf(body, "\n应完成日期：%s（已逾期%d天）\n", x->next_due, -days);
 	else
-		buf_printf(body, "应完成日期：%s（%s）\n", x->next_due,
+		buf_printf(body, "\n应完成日期：%s（%s）\n", x->next_due,
 			   days == 0 ? "今天到期" : "即将到期");
-	buf_printf(body, "周期：%s\n责任单位：%s\n责任人：%s\n", rule,
-		   str_empty(x->department_name) ? "全办" : x->department_name,
-		   str_empty(x->person_name) ? "未指定" : x->person_name);
-	if (!str_empty(x->description))
-		buf_printf(body, "说明：%s\n", x->description);
+	buf_printf(body, "周期：%s\n责任单位：", rule);
+	supervise_plain(body, str_empty(x->department_name) ? "全办" : x->department_name);
+	buf_puts(body, "\n责任人：");
+	supervise_plain(body, str_empty(x->person_name) ? "未指定" : x->person_name);
+	buf_puts(body, "\n");
+	if (!str_empty(x->description)) {
+		buf_puts(body, "说明：");
+		supervise_plain(body, x->description);
+		buf_puts(body, "\n");
+	}
 	buf_puts(body, "完成后请在台账“定期工作”中登记。");
 }
 
 /* Queue x's reminder to every channel that takes duty reminders for its
- * department; the key names duty, due date and channel, so each is queued
- * once. */
+ * department. Two per due date at most: the reminder when it comes due
+ * (key "duty/ID/DUE/CHANNEL") and the notice when it is overdue
+ * ("duty/ID/DUE/overdue/CHANNEL"), each once; a duty first seen overdue
+ * gets the notice alone. */
 static int remind(db *d, const duty *x, const char *today, int64_t now, int *queued)
 {
 	channel *ch = NULL;
@@ -279,8 +269,8 @@ static int remind(db *d, const duty *x, const char *today, int64_t now, int *que
 	for (size_t i = 0; rc == LEDGER_OK && i < nch; i++) {
 		char key[96];
 		bool created = false;
-		snprintf(key, sizeof key, "duty/%lld/%s/%lld", (long long)x->id, x->next_due,
-			 (long long)ch[i].id);
+		snprintf(key, sizeof key, "duty/%lld/%s/%s%lld", (long long)x->id, x->next_due,
+			 x->overdue ? "overdue/" : "", (long long)ch[i].id);
 		rc = outbox_enqueue(d, ch[i].id, "duty", key, buf_str(&title), buf_str(&body), now,
 				    &created);
 		*queued += created;
@@ -331,9 +321,9 @@ static bool keeps_duties(const actor *who)
 /* Check x's fields; NULL when good, else the message. */
 static const char *check_fields(db *d, const duty *x)
 {
-	if (!text_ok(x->title, true, TITLE_MAX) || strchr(x->title, '\n'))
+	if (!ledger_text_ok(x->title, 1, TITLE_MAX, false))
 		return "请填写名称（不超过100字，一行）";
-	if (!text_ok(x->description, false, DESCRIPTION_MAX))
+	if (!ledger_text_ok(x->description, 0, DESCRIPTION_MAX, true))
 		return "说明不超过2000字";
 	if (x->department_id && !db_scalar(d, 0, "SELECT count(*) FROM departments WHERE id = ?"
 						 " AND active = 1", "i", x->department_id))
@@ -343,8 +333,7 @@ static const char *check_fields(db *d, const duty *x)
 	if (x->person_id && !db_scalar(d, 0, "SELECT count(*) FROM users WHERE id = ? AND active = 1",
 				       "i", x->person_id))
 		return "责任人须为在岗人员";
-	if (!text_ok(x->person_name, false, PERSON_MAX) ||
-	    (x->person_name && strchr(x->person_name, '\n')))
+	if (!ledger_text_ok(x->person_name, 0, PERSON_MAX, false))
 		return "责任人名称不超过50字";
 	if (x->recurrence < 0 || x->recurrence >= DUTY_NRECURRENCES ||
 	    !duty_rule_valid(x->recurrence, x->due_month, x->due_day))
@@ -402,13 +391,13 @@ static int save_tx(db *d, void *vctx)
 	char today[11], next[11];
 	const char *bad = check_fields(d, c->x);
 	if (bad)
-		return invalid(c->msg, bad);
+		return ledger_invalid(c->msg, bad);
 	ledger_today(c->now, today);
 	if (c->x->next_due[0])
 		snprintf(next, sizeof next, "%s", c->x->next_due);
 	else if (!duty_due_on_or_after(c->x->recurrence, c->x->due_month, c->x->due_day, today,
 				       next))
-		return invalid(c->msg, "无法计算下次应完成日期");
+		return ledger_invalid(c->msg, "无法计算下次应完成日期");
 	return write_duty(d, c, next);
 }
 
@@ -508,7 +497,7 @@ static int done_tx(db *d, void *vctx)
 	else if (c->seen_due && strcmp(c->seen_due, x.next_due) != 0)
 		rc = LEDGER_CONFLICT;
 	else if (!next_after(&x, x.next_due, today, next))
-		rc = invalid(c->msg, "无法计算下次应完成日期");
+		rc = ledger_invalid(c->msg, "无法计算下次应完成日期");
 	actor_label_for(c->who, label, sizeof label);
 	if (rc == LEDGER_OK &&
 	    db_exec(d, "INSERT INTO duty_records(duty_id, due, done_at, user_id, actor_label, note)"
@@ -528,10 +517,10 @@ static int done_tx(db *d, void *vctx)
 int duty_complete(db *d, const actor *who, int64_t id, const char *seen_due, const char *note,
 		  int64_t now, char **msg)
 {
-	if (!text_ok(note, false, NOTE_MAX))
-		return invalid(msg, "完成情况说明不超过1000字");
+	if (!ledger_text_ok(note, 0, NOTE_MAX, true))
+		return ledger_invalid(msg, "完成情况说明不超过1000字");
 	if (seen_due && !calendar_date_valid(seen_due))
-		return invalid(msg, "页面已过期，请刷新后重试");
+		return ledger_invalid(msg, "页面已过期，请刷新后重试");
 	struct done_ctx c = {who, id, now, seen_due, note, msg};
 	int rc = db_transact(d, done_tx, &c);
 	return rc <= DB_ERROR ? LEDGER_ERROR : rc;

@@ -39,10 +39,10 @@ int duty_due_list(db *d, const char *today, int within, int64_t department_id, d
 		  size_t *n);
 void duty_due_free(duty_due *v, size_t n);
 
-/* The scheduler's part: for each active duty entering its reminder window
- * (or overdue), queue one reminder per due date to its department's and the
- * office's channels that receive TOPIC_DUTY. Idempotent. *queued: how many
- * messages. */
+/* The scheduler's part: for each active duty entering its reminder window,
+ * queue one reminder per due date to its department's and the office's
+ * channels that receive TOPIC_DUTY, and one overdue notice per due date
+ * once it is overdue. Idempotent. *queued: how many messages. */
 int duty_tick(db *d, int64_t now, int *queued);
 
 /* ---- the recurrence (pure: no database) ---- */

@@ -10,6 +10,7 @@
  * in the other years. Weekly rules name an ISO weekday.
  */
 #include "ledger/duty.h"
+#include "ledger/calendar.h"
 #include "base/workday.h"
 
 #include <stdio.h>
@@ -107,7 +108,6 @@ static void day_words(int day, char *out, size_t n)
 
 void duty_rule_text(int r, int month, int day, char *out, size_t n)
 {
-	static const char *const weekdays[] = {"", "一", "二", "三", "四", "五", "六", "日"};
 	char d[16];
 	if (!duty_rule_valid(r, month, day)) {
 		snprintf(out, n, "（规则有误）");
@@ -124,6 +124,6 @@ void duty_rule_text(int r, int month, int day, char *out, size_t n)
 			 month + 9, d);
 		break;
 	case DUTY_MONTHLY: snprintf(out, n, "每月%s前", d); break;
-	case DUTY_WEEKLY: snprintf(out, n, "每周%s前", weekdays[day]); break;
+	case DUTY_WEEKLY: snprintf(out, n, "每周%s前", calendar_weekday_cn(day)); break;
 	}
 }

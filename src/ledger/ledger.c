@@ -1,7 +1,12 @@
 /*
- * ledger.c — mapping of domain result codes to HTTP statuses.
+ * ledger.c — mapping of domain result codes to HTTP statuses, and the
+ * input helpers the domain modules share (ledger.h).
  */
 #include "ledger/ledger.h"
+#include "base/utf8.h"
+#include "base/util.h"
+
+#include <string.h>
 
 int ledger_http_status(int rc)
 {
@@ -15,4 +20,25 @@ int ledger_http_status(int rc)
 	case LEDGER_THROTTLED: return 429;
 	default: return 500;
 	}
+}
+
+int ledger_invalid(char **msg, const char *text)
+{
+	if (msg && !*msg)
+		*msg = xstrdup(text);
+	return LEDGER_INVALID;
+}
+
+bool ledger_text_ok(const char *s, size_t min, size_t max, bool multiline)
+{
+	if (!s)
+		return min == 0;
+	size_t n = strlen(s);
+	if (!utf8_valid(s, n))
+		return false;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 && !(multiline && (*p == '\n' || *p == '\r' || *p == '\t')))
+			return false;
+	size_t cps = utf8_count(s, n);
+	return cps >= min && cps <= max && (min == 0 || !utf8_blank(s));
 }

@@ -17,7 +17,6 @@
 #include "ledger/similar.h"
 #include "base/buf.h"
 #include "base/token.h"
-#include "base/utf8.h"
 #include "base/util.h"
 
 #include <sodium.h>
@@ -206,22 +205,6 @@ bool matter_secret_ok(db *d, const char *number, const char *secret)
 	return ok;
 }
 
-/* Validate one text field: valid UTF-8, no control characters except
- * newlines and tabs when multiline, length in code points. */
-static bool text_ok(const char *s, size_t min, size_t max, bool multiline)
-{
-	if (!s)
-		return min == 0;
-	size_t n = strlen(s);
-	if (!utf8_valid(s, n))
-		return false;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p < 0x20 && !(multiline && (*p == '\n' || *p == '\r' || *p == '\t')))
-			return false;
-	size_t cps = utf8_count(s, n);
-	return cps >= min && cps <= max && (min == 0 || !utf8_blank(s));
-}
-
 bool matter_phone_valid(const char *p)
 {
 	if (str_empty(p))
@@ -260,19 +243,19 @@ static const char *submission_problem(db *d, const submission *s)
 		return "诉求类别无效";
 	if (!channel_valid(s->channel))
 		return "受理渠道无效";
-	if (!text_ok(s->title, 1, 100, false))
+	if (!ledger_text_ok(s->title, 1, 100, false))
 		return "标题必填，不超过100字";
-	if (!text_ok(s->description, 1, 4000, true))
+	if (!ledger_text_ok(s->description, 1, 4000, true))
 		return "请描述具体情况，不超过4000字";
-	if (!text_ok(s->address, 0, 200, false))
+	if (!ledger_text_ok(s->address, 0, 200, false))
 		return "地址不超过200字";
-	if (!text_ok(s->submitter_name, 0, 50, false))
+	if (!ledger_text_ok(s->submitter_name, 0, 50, false))
 		return "姓名不超过50字";
 	if (!matter_phone_valid(s->submitter_phone))
 		return "联系电话格式不正确";
-	if (!text_ok(s->submitter_id_number, 0, 30, false))
+	if (!ledger_text_ok(s->submitter_id_number, 0, 30, false))
 		return "证件号码不超过30字";
-	if (!text_ok(s->submitter_contact, 0, 200, false))
+	if (!ledger_text_ok(s->submitter_contact, 0, 200, false))
 		return "其他联系方式不超过200字";
 	if (!str_empty(s->media_url) && !url_ok(s->media_url))
 		return "图片地址须为 http(s) 网址，不超过1000字";

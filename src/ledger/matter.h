@@ -169,6 +169,8 @@ typedef struct matter_filter {
 	size_t ncategory_ids;
 	int urge_min;        /* 督办 tier at least this (1..3); 0: any */
 	bool order_urge;     /* overdue lists: highest 督办 tier first, then by deadline */
+	int64_t closed_since; /* closed (closed_at) at or after this instant; 0: any */
+	bool order_closed;   /* newest closing first (closed_at), e.g. the kiosk's 近30天销号 */
 	int offset, limit;   /* limit 0: 50; capped at MATTER_FIND_MAX */
 	/* Count matching rows only up to this many (0: count them all). Why:
 	 * an exact count of a million-row ledger costs a scan on every page,
@@ -188,7 +190,8 @@ typedef struct matter_list {
 	bool more;     /* more than count_cap rows match */
 } matter_list;
 
-/* Find matters, newest first (overdue lists: oldest deadline first). */
+/* Find matters, newest first (overdue lists: oldest deadline first;
+ * order_closed: the latest closed first). */
 int matter_find(db *d, const actor *who, const matter_filter *f, const char *today,
 		matter_list *out);
 void matter_list_free(matter_list *l);

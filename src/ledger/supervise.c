@@ -11,6 +11,15 @@
  * if it still needs it: two schedulers at once (`taizhang tick` from cron
  * beside `serve`) write each notice once.
  *
+ * The channels hear of the tiers raised once per tick, not once per
+ * matter: the batches only raise urge_level, and a last transaction tells
+ * each channel that takes 督办 of every open matter whose urge_level is
+ * ahead of urge_notified (counts by tier and the most urgent few, in one
+ * message) and catches urge_notified up. A first tick on a ledger of a
+ * million matters raises some 11,000 tiers; as messages one per matter
+ * that was a chat flood of 22,000 robot posts. A crash between the batches
+ * and the message leaves the matters ahead, told of at the next tick.
+ *
  * Why the scheduler's events leave the matter's version alone: the
  * version guards what a person saw before acting, and a reminder or a
  * notice changes nothing an action decides; the tier, the one thing ACT_URGE
@@ -70,11 +79,7 @@ const char *supervise_config_check(const supervise_config *c)
 
 /* ---- text ---- */
 
-/* Append s for Markdown-like text: line breaks become spaces and the marks
- * that make links, emphasis, headings or quotes their full-width forms, so
- * a resident's title cannot put a link or a heading into an office's group
- * chat. */
-static void md_plain(buf *out, const char *s)
+void supervise_plain(buf *out, const char *s)
 {
 	static const struct {
 		char c;
@@ -100,12 +105,26 @@ static void md_plain(buf *out, const char *s)
 void supervise_caption(buf *out, const char *title, bool is_public, const char *category)
 {
 	if (is_public) {
-		md_plain(out, title);
+		supervise_plain(out, title);
 		return;
 	}
 	buf_puts(out, "不公开事项（");
-	md_plain(out, str_empty(category) ? "未分类" : category);
+	supervise_plain(out, str_empty(category) ? "未分类" : category);
 	buf_puts(out, "）");
+}
+
+void supervise_item(buf *out, const char *number, const char *title, bool is_public,
+		    const char *category, const char *department, int overdue_days, int level)
+{
+	buf_printf(out, "- %s ", number ? number : "");
+	supervise_caption(out, title, is_public, category);
+	buf_puts(out, "（");
+	supervise_plain(out, str_empty(department) ? "未派单" : department);
+	if (overdue_days >= 0)
+		buf_printf(out, "，超期%d个工作日", overdue_days);
+	if (level > URGE_NONE && level < URGE_LEVELS)
+		buf_printf(out, "，%s", urge_label(level));
+	buf_puts(out, "）\n");
 }
 
 /* ---- the matter as the scheduler reads it ---- */
@@ -177,9 +196,9 @@ int supervise_notify_urge(db *d, int64_t matter_id, int level, const char *why,
 	buf_printf(&body, "### %s：%s\n\n- 事项：", urge_label(level), m.number);
 	supervise_caption(&body, m.title, m.is_public, m.category);
 	buf_puts(&body, "\n- 责任单位：");
-	md_plain(&body, str_empty(m.department) ? "未派单" : m.department);
+	supervise_plain(&body, str_empty(m.department) ? "未派单" : m.department);
 	buf_printf(&body, "\n- 办理期限：%s\n- 督办说明：", str_empty(m.deadline) ? "未定" : m.deadline);
-	md_plain(&body, why);
+	supervise_plain(&body, why);
 	buf_puts(&body, "\n");
 	if (!str_empty(base_url))
 		buf_printf(&body, "\n[查看事项](%s/staff/m/%s)\n", base_url, m.number);
@@ -279,7 +298,8 @@ static int sv_overdue(sv_run *r, const sv_matter *m)
 
 /* Raise the tier when the deadline is far enough past; never lower it.
  * From 挂牌督办 on the event is public: its note holds only the tier and
- * the working days, nothing of the resident. */
+ * the working days, nothing of the resident. The channels hear of it at
+ * the end of the tick (sv_tell), with the other matters raised. */
 static int sv_escalate(sv_run *r, const sv_matter *m)
 {
 	int tier = tier_for(r, m->deadline);
@@ -293,12 +313,6 @@ static int sv_escalate(sv_run *r, const sv_matter *m)
 	int rc = sv_event(r, m, "urge", note, tier >= URGE_LISTED,
 			  json_pack("{s:i,s:i,s:s,s:i}", "level", tier, "previous", m->urge_level,
 				    "deadline", m->deadline, "working_days_overdue", past));
-	if (rc == LEDGER_OK) {
-		char *stem = str_printf("urge/%s/%d", m->number, tier);
-		rc = supervise_notify_urge(r->db, m->id, tier, note, stem, r->c->base_url, r->now,
-					   &r->batch.queued);
-		free(stem);
-	}
 	free(note);
 	if (rc == LEDGER_OK)
 		r->batch.urged++;
@@ -332,20 +346,14 @@ static int sv_batch_tx(db *d, void *ctx)
 }
 
 /* The latest deadline that is at least n working days past today: the day
- * before the n-th latest working day up to today. "" when n is 0 (off). */
+ * before the n-th working day counting back from today. "" when n is 0
+ * (off). */
 static void cutoff_date(const workday_cal *cal, tz_date today, int n, char out[11])
 {
+	tz_date back;
 	out[0] = '\0';
-	if (n <= 0)
-		return;
-	tz_date t = today;
-	for (int days = 0, seen = 0; days < 3 * MAX_THRESHOLD + 60; days++) {
-		if (workday_is_working(cal, t) && ++seen == n) {
-			workday_date_format(workday_date_add_days(t, -1), out);
-			return;
-		}
-		t = workday_date_add_days(t, -1);
-	}
+	if (n > 0 && calendar_workday_back(cal, today, n, 3 * MAX_THRESHOLD + 60, &back))
+		workday_date_format(workday_date_add_days(back, -1), out);
 }
 
 /* The candidates: open matters due within the reminder window and not yet
@@ -381,6 +389,157 @@ static int sv_candidates(db *d, const sv_run *r, int64_t **ids, size_t *n)
 	return s == DB_DONE ? LEDGER_OK : LEDGER_ERROR;
 }
 
+/* ---- telling the channels of the tiers raised ---- */
+
+/* The matters whose tier the channels have not heard of, written as in the
+ * partial index matters_urge_news (schema v11). NEWS_FROM names that index:
+ * without it SQLite may read every open matter of the (status) indexes
+ * instead of the few waiting to be told of. */
+#define NEWS_SQL "m.urge_level > m.urge_notified"
+#define NEWS_FROM " FROM matters m INDEXED BY matters_urge_news"
+#define NEWS_LISTED 10 /* matters named in a message; the rest are counted */
+
+/* What one channel is told: the open matters raised in its scope. */
+typedef struct sv_news {
+	int64_t total, tiers[URGE_LEVELS];
+	int64_t last_event; /* the newest tier event among them: names the set */
+} sv_news;
+
+/* A query over the news in a scope (dep 0: the whole office): head, " AND
+ * m.department_id = ?" for a department, tail; only literal SQL joins. */
+static db_stmt *news_query(db *d, const char *head, int64_t dep, const char *tail)
+{
+	char *sql = str_printf("%s%s%s", head, dep ? " AND m.department_id = ?" : "", tail);
+	db_stmt *q = dep ? db_query(d, sql, "i", dep) : db_query(d, sql, "");
+	free(sql);
+	return q;
+}
+
+static int news_count(db *d, int64_t dep, sv_news *x)
+{
+	memset(x, 0, sizeof *x);
+	db_stmt *q = news_query(d,
+				"SELECT m.urge_level, count(*), max((SELECT max(e.id) FROM events e"
+				" WHERE e.matter_id = m.id AND e.action = 'urge'))" NEWS_FROM
+				" WHERE " NEWS_SQL " AND m.status IN " OPEN_SQL,
+				dep, " GROUP BY m.urge_level");
+	int s;
+	while ((s = db_step(q)) == DB_ROW) {
+		int64_t level = db_int(q, 0), n = db_int(q, 1), last = db_int(q, 2);
+		if (level <= URGE_NONE || level >= URGE_LEVELS)
+			continue;
+		x->tiers[level] += n;
+		x->total += n;
+		if (last > x->last_event)
+			x->last_event = last;
+	}
+	db_done(q);
+	return s == DB_DONE ? LEDGER_OK : LEDGER_ERROR;
+}
+
+/* "约谈督办1件、挂牌督办2件" (the tiers with matters, highest first). */
+static void news_tiers(buf *out, const sv_news *x)
+{
+	bool first = true;
+	for (int k = URGE_LEVELS - 1; k > URGE_NONE; k--) {
+		if (!x->tiers[k])
+			continue;
+		buf_printf(out, "%s%s%lld件", first ? "" : "、", urge_label(k), (long long)x->tiers[k]);
+		first = false;
+	}
+}
+
+/* The message of x for a scope: the counts, then the most urgent matters
+ * (highest tier, then longest overdue), each as the digests name them. */
+static int news_render(sv_run *r, int64_t dep, const sv_news *x, buf *title, buf *body)
+{
+	tz_date t;
+	workday_date_parse(r->today, &t);
+	buf_printf(title, "督办通报：新列入督办%lld件（", (long long)x->total);
+	news_tiers(title, x);
+	buf_puts(title, "）");
+	buf_printf(body, "### 督办通报 · %d月%d日\n\n超过办理期限、新列入督办的在办事项%lld件：",
+		   t.m, t.d, (long long)x->total);
+	news_tiers(body, x);
+	buf_puts(body, "。\n\n");
+	char *tail = str_printf(" ORDER BY m.urge_level DESC, m.deadline, m.id LIMIT %d", NEWS_LISTED);
+	db_stmt *q = news_query(r->db,
+				"SELECT m.number, m.title, m.public, c.name, dp.name, m.deadline,"
+				" m.urge_level" NEWS_FROM
+				" LEFT JOIN categories c ON c.id = m.category_id"
+				" LEFT JOIN departments dp ON dp.id = m.department_id"
+				" WHERE " NEWS_SQL " AND m.status IN " OPEN_SQL,
+				dep, tail);
+	free(tail);
+	int s;
+	while ((s = db_step(q)) == DB_ROW)
+		supervise_item(body, db_text(q, 0), db_text(q, 1), db_int(q, 2) != 0, db_text(q, 3),
+			       db_text(q, 4), calendar_workdays_between(r->cal, db_text(q, 5), r->today),
+			       (int)db_int(q, 6));
+	db_done(q);
+	if (x->total > NEWS_LISTED)
+		buf_printf(body, "- ……另有%lld件\n", (long long)(x->total - NEWS_LISTED));
+	if (!str_empty(r->c->base_url))
+		buf_printf(body, "\n[查看督办事项](%s/staff/overdue?urge=1)\n", r->c->base_url);
+	return s == DB_DONE ? LEDGER_OK : LEDGER_ERROR;
+}
+
+/* One message to each active channel that takes 督办 about the news in
+ * its scope, then every matter counted as told of, in one transaction.
+ * The key names the day, the channel and the newest event told of: a
+ * second message to a channel on one day tells of newer events. */
+static int sv_tell_tx(db *d, void *ctx)
+{
+	sv_run *r = ctx;
+	channel *ch = NULL;
+	size_t n = 0;
+	r->db = d;
+	r->batch.queued = 0; /* a retried transaction counts afresh */
+	int rc = channel_list(d, &ch, &n);
+	for (size_t i = 0; i < n && rc == LEDGER_OK; i++) {
+		sv_news x;
+		if (!ch[i].active || !(ch[i].topics & TOPIC_URGE))
+			continue;
+		rc = news_count(d, ch[i].department_id, &x);
+		if (rc != LEDGER_OK || x.total == 0)
+			continue;
+		buf title = BUF_INIT, body = BUF_INIT;
+		rc = news_render(r, ch[i].department_id, &x, &title, &body);
+		char *key = str_printf("urge/%s/%lld/e%lld", r->today, (long long)ch[i].id,
+				       (long long)x.last_event);
+		bool created = false;
+		if (rc == LEDGER_OK)
+			rc = outbox_enqueue(d, ch[i].id, "urge", key, buf_str(&title), buf_str(&body),
+					    r->now, &created);
+		r->batch.queued += created;
+		free(key);
+		buf_free(&title);
+		buf_free(&body);
+	}
+	channel_list_free(ch, n);
+	if (rc == LEDGER_OK &&
+	    db_exec(d, "UPDATE matters SET urge_notified = urge_level WHERE urge_level > urge_notified",
+		    "") != DB_DONE)
+		rc = LEDGER_ERROR;
+	return rc;
+}
+
+/* Tell the channels of the news, when there is any (a cheap read of the
+ * partial index first: most ticks have none). */
+static int sv_tell(db *d, sv_run *r, int *queued)
+{
+	*queued = 0;
+	int64_t any = db_scalar(d, -1, "SELECT EXISTS (SELECT 1 FROM matters m WHERE " NEWS_SQL ")", "");
+	if (any <= 0)
+		return any == 0 ? LEDGER_OK : LEDGER_ERROR;
+	int rc = db_transact(d, sv_tell_tx, r);
+	if (rc == LEDGER_OK)
+		*queued = r->batch.queued;
+	else if (rc != LEDGER_ERROR)
+		log_error("telling the channels of 督办 failed (%d)", rc);
+	return rc == LEDGER_OK ? LEDGER_OK : LEDGER_ERROR;
+}
+
 int supervise_tick(db *d, int64_t now, const supervise_config *c, supervise_result *out)
 {
 	supervise_result res = {0};
@@ -413,12 +572,15 @@ int supervise_tick(db *d, int64_t now, const supervise_config *c, supervise_resu
 			res.reminded += r.batch.reminded;
 			res.overdue += r.batch.overdue;
 			res.urged += r.batch.urged;
-			res.queued += r.batch.queued;
 		} else if (rc != LEDGER_ERROR) {
 			log_error("supervision batch failed (%d)", rc);
 			rc = LEDGER_ERROR;
 		}
 	}
+	/* What the batches did is told even when a later batch failed. */
+	int told = sv_tell(d, &r, &res.queued);
+	if (rc == LEDGER_OK)
+		rc = told;
 done:
 	workday_cal_free(r.cal);
 	free(ids);

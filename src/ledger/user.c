@@ -28,12 +28,6 @@ void user_set_hash_cost(unsigned long long opslimit, size_t memlimit)
 	hash_mem = memlimit;
 }
 
-static int invalid(char **msg, const char *text)
-{
-	*msg = xstrdup(text);
-	return LEDGER_INVALID;
-}
-
 /* The id of the department with this code (0 when code is empty). False
  * when a code is given but unknown. */
 static bool department_by_code(db *d, const char *code, int64_t *id)
@@ -72,19 +66,19 @@ int user_add(db *d, const char *login, const char *name, const char *role,
 {
 	unsigned r = role_from_name(role);
 	if (!login_ok(login))
-		return invalid(msg, "登录名须为2-32位小写字母、数字、点、-或_");
+		return ledger_invalid(msg, "登录名须为2-32位小写字母、数字、点、-或_");
 	if (str_empty(name) || !utf8_valid(name, strlen(name)) || utf8_count(name, strlen(name)) > 50)
-		return invalid(msg, "姓名必填，不超过50字");
+		return ledger_invalid(msg, "姓名必填，不超过50字");
 	if (r == ROLE_NONE || r == ROLE_APP)
-		return invalid(msg, "角色应为 admin、leader、clerk、handler 或 observer");
+		return ledger_invalid(msg, "角色应为 admin、leader、clerk、handler 或 observer");
 	int64_t dept = 0;
 	if (!department_by_code(d, department_code, &dept))
-		return invalid(msg, "单位代码不存在");
+		return ledger_invalid(msg, "单位代码不存在");
 	if (r == ROLE_HANDLER && !dept)
-		return invalid(msg, "承办人须指定所属单位");
+		return ledger_invalid(msg, "承办人须指定所属单位");
 	const char *problem = password_problem(password);
 	if (problem)
-		return invalid(msg, problem);
+		return ledger_invalid(msg, problem);
 	char hash[crypto_pwhash_STRBYTES];
 	if (hash_password(password, hash) != LEDGER_OK)
 		return LEDGER_ERROR;
@@ -96,7 +90,7 @@ int user_add(db *d, const char *login, const char *name, const char *role,
 		*id_out = db_int(q, 0);
 	db_done(q);
 	if (rc == DB_CONSTRAINT)
-		return invalid(msg, "登录名已存在");
+		return ledger_invalid(msg, "登录名已存在");
 	return rc == DB_ROW ? LEDGER_OK : LEDGER_ERROR;
 }
 
@@ -104,7 +98,7 @@ int user_set_password(db *d, int64_t user_id, const char *password, char **msg)
 {
 	const char *problem = password_problem(password);
 	if (problem)
-		return invalid(msg, problem);
+		return ledger_invalid(msg, problem);
 	char hash[crypto_pwhash_STRBYTES];
 	if (hash_password(password, hash) != LEDGER_OK)
 		return LEDGER_ERROR;
@@ -282,14 +276,14 @@ int apikey_add(db *d, const char *name, const char *role, const char *department
 {
 	unsigned r = role_from_name(role);
 	if (str_empty(name) || strlen(name) > 64 || !utf8_valid(name, strlen(name)))
-		return invalid(msg, "名称必填，不超过64字节");
+		return ledger_invalid(msg, "名称必填，不超过64字节");
 	if (r == ROLE_NONE)
-		return invalid(msg, "角色应为 admin、leader、clerk、handler、observer 或 app");
+		return ledger_invalid(msg, "角色应为 admin、leader、clerk、handler、observer 或 app");
 	int64_t dept = 0;
 	if (!department_by_code(d, department_code, &dept))
-		return invalid(msg, "单位代码不存在");
+		return ledger_invalid(msg, "单位代码不存在");
 	if (r == ROLE_HANDLER && !dept)
-		return invalid(msg, "承办人密钥须指定所属单位");
+		return ledger_invalid(msg, "承办人密钥须指定所属单位");
 	char token[TOKEN_SIZE], hash[TOKEN_HASH_SIZE];
 	token_random(token);
 	char *key = str_printf("tzk_%s", token);

@@ -14,20 +14,34 @@
 
 /* Take the settings from cfg (once, at start-up, before any sender runs):
  * notify-timeout-seconds, the longest one request may take (default 20;
- * a claimed message is leased for this plus 10 seconds), and
+ * a claim is leased for this plus the channel's pace plus 10 seconds of
+ * the real clock, renewed before each part of a split message),
  * notify-retry-seconds, the wait before the first retry (default 60,
- * doubling after each failed attempt, at most six hours). Also sets up
- * libcurl (curl_global_init), so call it before starting threads. */
+ * doubling after each failed attempt, at most six hours), and
+ * outbox-keep-days, how long sent messages stay in the outbox (default
+ * 90; 0: for good). A value out of range is logged and the default used.
+ * Also sets up libcurl (curl_global_init), so call it before starting
+ * threads. */
 void deliver_configure(const config *cfg);
 
 /* Release libcurl at exit, after every sender has stopped. */
 void deliver_cleanup(void);
 
 /* Send the messages due at `now`, one after another, until none is due or
- * `max` were tried. Returns how many were delivered, or -1 when the
- * database failed (a failed delivery is not an error: it is marked for a
- * retry). */
-int deliver_due(db *d, int64_t now, int max);
+ * `max` were tried. `now` is the caller's clock (the scheduler's, perhaps
+ * a test's --now) and moves on with the real time while the round runs;
+ * leases and the channels' pacing always use the real clock. When what is
+ * due only waits for a channel's pace (WeCom's and DingTalk's robots
+ * take 20 messages a minute), wait for it as long as the round has lasted
+ * less than `patience` seconds (0: return at once). Returns how many were
+ * delivered, or -1 when the database failed (a failed delivery is not an
+ * error: it is marked for a retry). */
+int deliver_due(db *d, int64_t now, int max, int patience);
+
+/* Delete from the outbox the messages sent more than outbox-keep-days
+ * before `now` (none when it is 0); logged when some were. LEDGER_OK or
+ * LEDGER_ERROR (logged). */
+int deliver_purge(db *d, int64_t now);
 
 /* The server's sender: a thread that every second delivers what is due,
  * on its own connection to the ledger at db_url whose writes go through

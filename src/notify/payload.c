@@ -331,6 +331,14 @@ static char *answer_error(long status, bool has_code, json_int_t code, const cha
 	return buf_steal(&b);
 }
 
+/* Is code the platform's "too frequent"? */
+static bool throttle_code(const char *kind, json_int_t code)
+{
+	return (strcmp(kind, "wecom") == 0 && code == 45009) ||
+	       (strcmp(kind, "dingtalk") == 0 && code == 130101) ||
+	       (strcmp(kind, "feishu") == 0 && code == 11232);
+}
+
 int payload_answer(const char *kind, long status, const char *body, size_t len, char **err)
 {
 	bool robot = strcmp(kind, "webhook") != 0;
@@ -346,6 +354,8 @@ int payload_answer(const char *kind, long status, const char *body, size_t len, 
 		 * refused message (bad signature, keyword missing, too
 		 * frequent) with HTTP 200 and a non-zero code. */
 		rc = status == 200 && has_code && code == 0 ? 0 : -1;
+	if (rc != 0 && (status == 429 || (has_code && throttle_code(kind, code))))
+		rc = PAYLOAD_THROTTLED;
 	if (rc != 0) {
 		char *e = answer_error(status, has_code, code, msg);
 		if (robot && status == 200 && !has_code) {
@@ -403,26 +413,14 @@ void payload_email(const channel *c, const outbox_msg *m, int64_t now, buf *out)
 	buf_puts(out, "From: ");
 	encoded_words(out, c->name);
 	buf_printf(out, " <%s>\r\n", c->sender);
-	/* To: the checked comma list, one address after another. */
+	/* To: the checked list, one address a line (an unusable list, which
+	 * the check on save keeps out, gives none, and send_smtp refuses). */
 	buf_puts(out, "To: ");
-	const char *p = c->recipients;
-	bool first = true;
-	while (*p) {
-		while (*p == ' ')
-			p++;
-		size_t len = strcspn(p, ",");
-		size_t k = len;
-		while (k && p[k - 1] == ' ')
-			k--;
-		if (k) {
-			buf_puts(out, first ? "" : ",\r\n ");
-			buf_append(out, p, k);
-			first = false;
-		}
-		p += len;
-		if (*p == ',')
-			p++;
-	}
+	char **to;
+	int nto = channel_recipients_parse(c->recipients, CHANNEL_RECIPIENTS_MAX, &to);
+	for (int i = 0; i < nto; i++)
+		buf_printf(out, "%s%s", i ? ",\r\n " : "", to[i]);
+	channel_recipients_free(to, nto);
 	buf_puts(out, "\r\nSubject: ");
 	encoded_words(out, m->title);
 	/* The Message-ID carries the idempotency key, so a message sent again

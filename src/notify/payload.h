@@ -47,17 +47,25 @@ int payload_http_build(const channel *c, const outbox_msg *m, int64_t now_ms,
 		       payload_http **out, size_t *n, char **err);
 void payload_http_free(payload_http *v, size_t n);
 
+/* What payload_answer returns when the platform refused the message as
+ * too frequent: HTTP 429 from any receiver, WeCom's errcode 45009 ("api
+ * freq out of limit"), DingTalk's errcode 130101 ("send too fast") or
+ * Feishu's code 11232 (its frequency control). Not the message's fault:
+ * the sender waits instead of counting a failed attempt. */
+#define PAYLOAD_THROTTLED 1
+
 /* Did the platform accept it? status: the HTTP status; body: the answer
  * (may be NULL). WeCom and DingTalk: 200 and errcode 0; Feishu: 200 and
  * code 0 (or the older StatusCode 0); webhook: any 2xx. Returns 0, or -1
- * with *err (caller frees) saying what came back, e.g. "HTTP 500" or
- * "errcode 310000: sign not match". */
+ * (or PAYLOAD_THROTTLED) with *err (caller frees) saying what came back,
+ * e.g. "HTTP 500" or "errcode 310000: sign not match". */
 int payload_answer(const char *kind, long status, const char *body, size_t len, char **err);
 
-/* The e-mail for message m over channel c: RFC 5322 headers (From, To,
- * Subject in RFC 2047 UTF-8 encoded words, Date in +08:00, Message-ID
- * made from the idempotency key), then a text/plain; charset=UTF-8 body
- * in base64, CRLF line ends throughout. now: unix seconds. */
+/* The e-mail for message m over channel c: RFC 5322 headers (From, To
+ * with the addresses of channel_recipients_parse, Subject in RFC 2047
+ * UTF-8 encoded words, Date in +08:00, Message-ID made from the
+ * idempotency key), then a text/plain; charset=UTF-8 body in base64, CRLF
+ * line ends throughout. now: unix seconds. */
 void payload_email(const channel *c, const outbox_msg *m, int64_t now, buf *out);
 
 /* Building blocks, exported for the tests. */

@@ -12,6 +12,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define ANSWER_MAX (64 * 1024)
 
@@ -26,6 +27,16 @@ void send_cancel(bool cancel)
 static int check_cancel(void *p, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
 {
 	return atomic_load(&cancelled) ? 1 : 0;
+}
+
+int send_pause(int seconds)
+{
+	/* In tenths, so a stopping server waits at most that long. */
+	for (int i = 0; i < seconds * 10 && !atomic_load(&cancelled); i++) {
+		struct timespec ts = {0, 100 * 1000000L};
+		nanosleep(&ts, NULL);
+	}
+	return atomic_load(&cancelled) ? SEND_CANCELLED : 0;
 }
 
 int send_init(void)
@@ -140,30 +151,20 @@ static size_t read_message(char *dst, size_t size, size_t n, void *vu)
 	return k;
 }
 
-/* The recipients as a curl list of "<addr>". */
+/* The recipients as a curl list of "<addr>": the addresses of
+ * channel_recipients_parse, as the To: header has them. NULL when the list
+ * is unusable. */
 static struct curl_slist *recipient_list(const char *list)
 {
 	struct curl_slist *l = NULL;
-	const char *p = list;
-	while (*p) {
-		while (*p == ' ')
-			p++;
-		size_t len = strcspn(p, ","), k = len;
-		while (k && p[k - 1] == ' ')
-			k--;
-		if (k) {
-			char *a = xmalloc(k + 3);
-			a[0] = '<';
-			memcpy(a + 1, p, k);
-			a[k + 1] = '>';
-			a[k + 2] = '\0';
-			l = curl_slist_append(l, a);
-			free(a);
-		}
-		p += len;
-		if (*p == ',')
-			p++;
+	char **v;
+	int n = channel_recipients_parse(list, CHANNEL_RECIPIENTS_MAX, &v);
+	for (int i = 0; i < n; i++) {
+		char *a = str_printf("<%s>", v[i]);
+		l = curl_slist_append(l, a);
+		free(a);
 	}
+	channel_recipients_free(v, n);
 	return l;
 }
 
@@ -173,6 +174,10 @@ int send_smtp(const channel *c, const char *message, size_t len, int timeout, ch
 	struct curl_slist *rcpt = recipient_list(c->recipients);
 	struct upload u = {message, len};
 	int rc = -1;
+	if (!rcpt) {
+		*err = xstrdup("发送失败：收件地址无效，请检查渠道设置");
+		return -1;
+	}
 	CURL *h = curl_easy_init();
 	if (!h) {
 		*err = xstrdup("发送失败：libcurl 无法初始化");

@@ -27,6 +27,10 @@ void send_cancel(bool cancel);
  * receiver. */
 #define SEND_CANCELLED (-2)
 
+/* Wait seconds (the pacing between two requests to one channel), cut
+ * short by send_cancel. Returns 0, or SEND_CANCELLED. */
+int send_pause(int seconds);
+
 /* POST rq with a connect timeout and a total timeout of timeout seconds;
  * redirects are not followed and only http and https are spoken. Returns
  * 0 with the status and the answer's first 64 KB in *answer, or -1 with

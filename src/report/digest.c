@@ -7,7 +7,7 @@
  * resolved_at), the week's 督办 events by their time, and the week's rates
  * from ledger/rates.h, so a digest of a million-matter ledger costs what
  * its open and recent matters cost. Text that people typed (titles,
- * department names) goes through supervise_caption's cleaning, so it
+ * department names) goes through supervise_plain's cleaning, so it
  * cannot add Markdown of its own. The rate sentences are the briefing's
  * (briefing_int.h), so the two never word a rate differently.
  */
@@ -93,12 +93,13 @@ static void day_cn(const dg *g, const char *date, char out[32])
 	briefing_date(date, g->today, out);
 }
 
-static const char *weekday_cn(const char *date)
+/* "星期三" */
+static void weekday_cn(const char *date, char out[16])
 {
-	static const char *const names[8] = {"", "星期一", "星期二", "星期三", "星期四",
-					     "星期五", "星期六", "星期日"};
 	tz_date t;
-	return workday_date_parse(date, &t) ? names[workday_date_weekday(t)] : "";
+	out[0] = '\0';
+	if (workday_date_parse(date, &t))
+		snprintf(out, 16, "星期%s", calendar_weekday_cn(workday_date_weekday(t)));
 }
 
 /* date + n days. */
@@ -110,23 +111,15 @@ static void day_add(const char *date, int n, char out[11])
 		workday_date_format(workday_date_add_days(t, n), out);
 }
 
-/* "黄河路井盖松动（城市管理局，超期3个工作日，挂牌督办）" for the row
- * number, title, public, category, department, deadline, urge_level at
- * column 0. */
+/* "- TZ-2026-000003 黄河路井盖松动（城市管理局，超期3个工作日，挂牌督办）"
+ * (supervise_item) for the row number, title, public, category,
+ * department, deadline, urge_level at column 0. */
 static void matter_item(dg *g, db_stmt *q, bool overdue)
 {
-	const char *deadline = db_text(q, 5);
-	int level = (int)db_int(q, 6);
-	buf_printf(g->out, "- %s ", db_text(q, 0));
-	supervise_caption(g->out, db_text(q, 1), db_int(q, 2) != 0, db_text(q, 3));
-	buf_puts(g->out, "（");
-	supervise_caption(g->out, str_empty(db_text(q, 4)) ? "未派单" : db_text(q, 4), true, NULL);
-	if (overdue)
-		buf_printf(g->out, "，超期%d个工作日",
-			   calendar_workdays_between(g->cal, deadline, g->today));
-	if (level > URGE_NONE)
-		buf_printf(g->out, "，%s", urge_label(level));
-	buf_puts(g->out, "）\n");
+	supervise_item(g->out, db_text(q, 0), db_text(q, 1), db_int(q, 2) != 0, db_text(q, 3),
+		       db_text(q, 4),
+		       overdue ? calendar_workdays_between(g->cal, db_text(q, 5), g->today) : -1,
+		       (int)db_int(q, 6));
 }
 
 #define ITEM_COLS                                                                     \
@@ -169,8 +162,7 @@ static int overdue_by_department(dg *g, int64_t *total, bool lines)
 		if (!lines)
 			continue;
 		buf_puts(g->out, "- ");
-		supervise_caption(g->out, str_empty(db_text(q, 0)) ? "未派单" : db_text(q, 0), true,
-				  NULL);
+		supervise_plain(g->out, str_empty(db_text(q, 0)) ? "未派单" : db_text(q, 0));
 		buf_printf(g->out, "：%lld件", (long long)db_int(q, 1));
 		if (db_int(q, 2) || db_int(q, 3)) {
 			buf_puts(g->out, "，其中");
@@ -219,10 +211,10 @@ static void heading(dg *g, const char *what, const char *when)
 {
 	buf_puts(g->out, "# ");
 	if (g->scope) {
-		supervise_caption(g->out, g->scope, true, NULL);
+		supervise_plain(g->out, g->scope);
 		buf_putc(g->out, ' ');
 	} else if (!str_empty(g->o->office)) {
-		supervise_caption(g->out, g->o->office, true, NULL);
+		supervise_plain(g->out, g->o->office);
 		buf_putc(g->out, ' ');
 	}
 	buf_printf(g->out, "%s · %s\n\n", what, when);
@@ -231,16 +223,15 @@ static void heading(dg *g, const char *what, const char *when)
 /* ---- 日调度 ---- */
 
 /* The start of the dispatch's "new": daily-at on the working day before
- * today (or 7 days back at most, past a long holiday: then the first day). */
+ * today, or 30 days back at most (past the longest holiday, e.g. a ledger
+ * calendar with a month off: then from that day). */
 static int64_t since_last_dispatch(dg *g, char day_out[11])
 {
-	tz_date t;
+	tz_date t, last;
 	workday_date_parse(g->today, &t);
-	int i = 1;
-	for (; i < 30; i++)
-		if (workday_is_working(g->cal, workday_date_add_days(t, -i)))
-			break;
-	workday_date_format(workday_date_add_days(t, -i), day_out);
+	if (!calendar_workday_back(g->cal, workday_date_add_days(t, -1), 1, 28, &last))
+		last = workday_date_add_days(t, -30);
+	workday_date_format(last, day_out);
 	return calendar_day_start(day_out) + (int64_t)g->o->daily_minutes * 60;
 }
 
@@ -341,14 +332,13 @@ static int daily_duties(dg *g)
 		char day[32];
 		day_cn(g, v[i].next_due, day);
 		buf_puts(g->out, "- ");
-		supervise_caption(g->out, v[i].title, true, NULL);
+		supervise_plain(g->out, v[i].title);
 		buf_puts(g->out, "（");
-		supervise_caption(g->out, str_empty(v[i].department_name) ? "全单位"
-									  : v[i].department_name,
-				  true, NULL);
+		supervise_plain(g->out, str_empty(v[i].department_name) ? "全单位"
+									: v[i].department_name);
 		if (!str_empty(v[i].person_name)) {
 			buf_puts(g->out, "，");
-			supervise_caption(g->out, v[i].person_name, true, NULL);
+			supervise_plain(g->out, v[i].person_name);
 		}
 		if (v[i].overdue)
 			buf_printf(g->out, "）：已逾期，应于%s完成\n", day);
@@ -368,9 +358,11 @@ static int render_daily(dg *g, buf *title)
 	if (rc != LEDGER_OK)
 		return rc;
 	day_cn(g, g->today, day);
-	char *when = str_printf("%s（%s）", day, weekday_cn(g->today));
+	char wd[16];
+	weekday_cn(g->today, wd);
+	char *when = str_printf("%s（%s）", day, wd);
 	heading(g, "日调度", when);
-	supervise_caption(title, g->scope ? g->scope : g->o->office, true, NULL);
+	supervise_plain(title, g->scope ? g->scope : g->o->office);
 	buf_printf(title, "日调度（%s）", day);
 	free(when);
 	/* The summary line needs the counts of the sections below it. */
@@ -499,7 +491,7 @@ static int overdue_per_department(dg *g, int64_t **ids, int64_t **counts, size_t
 static void department_line(dg *g, const char *name, const rates *r, int64_t overdue)
 {
 	buf_puts(g->out, "- ");
-	supervise_caption(g->out, name, true, NULL);
+	supervise_plain(g->out, name);
 	buf_printf(g->out, "：受理%lld件，办结%lld件，响应率", (long long)r->completion.den,
 		   (long long)r->completion.num);
 	briefing_rate(g->out, r->response, briefing_empty_response);
@@ -569,7 +561,7 @@ static int render_weekly(dg *g, buf *title)
 	briefing_date(to, from, tt);
 	char *when = str_printf("%s至%s", f, tt);
 	heading(g, "周督导", when);
-	supervise_caption(title, g->scope ? g->scope : g->o->office, true, NULL);
+	supervise_plain(title, g->scope ? g->scope : g->o->office);
 	buf_printf(title, "周督导（%s）", when);
 	free(when);
 

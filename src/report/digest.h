@@ -47,6 +47,9 @@ typedef struct digest_opts {
  * LEDGER_NOT_FOUND for an unknown department, LEDGER_ERROR. */
 int digest_render(db *d, const digest_opts *o, buf *title, buf *body);
 
+/* daily-at when nothing sets it: 08:30, in minutes after midnight. */
+#define DIGEST_DAILY_DEFAULT (8 * 60 + 30)
+
 /* "08:30" -> 510; -1 when not a time HH:MM. */
 int digest_parse_time(const char *hhmm);
 

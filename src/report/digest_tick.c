@@ -100,10 +100,10 @@ static int queue_kind(tick_ctx *x, const channel *ch, size_t n, digest_kind kind
  * or an invalid date when the whole week is off. */
 static tz_date first_working_day(const workday_cal *cal, tz_date t)
 {
-	tz_date day = workday_date_add_days(t, 1 - workday_date_weekday(t));
-	for (int i = 0; i < 7; i++, day = workday_date_add_days(day, 1))
-		if (workday_is_working(cal, day))
-			return day;
+	tz_date monday = workday_date_add_days(t, 1 - workday_date_weekday(t)), first;
+	/* (0 working days after a day: that day if it works, else the next) */
+	if (workday_add(cal, monday, 0, &first) && workday_date_diff(monday, first) < 7)
+		return first;
 	return (tz_date){0, 0, 0};
 }
 

@@ -363,7 +363,8 @@ static const char v11[] =
 	/* Supervision (督办). urge_level: 0 none, 1 日常督办, 2 挂牌督办
 	 * (marked on the board), 3 约谈督办; raised by the scheduler after
 	 * working-day thresholds past the deadline or by a leader, never
-	 * lowered while the matter is open. reminded_for / overdue_for: the
+	 * lowered while the matter is open (重办 starts it afresh at 0, with
+	 * reminded_for and overdue_for cleared). reminded_for / overdue_for: the
 	 * deadline for which the reminder before it and the overdue notice
 	 * were written, so each is written once per deadline (an extension
 	 * brings a new one). */
@@ -376,7 +377,22 @@ static const char v11[] =
 	 * writes the "urge_level > 0" that lets SQLite use it). At 1,000,000
 	 * matters the overdue list by tier went from 1.7 s to 0.15 s. */
 	"CREATE INDEX matters_urged ON matters(urge_level, deadline) WHERE urge_level > 0;"
+	/* urge_notified: the tier the office's channels have heard of. The
+	 * scheduler raises urge_level matter by matter, then tells each
+	 * channel of all the matters it raised in one message per tick
+	 * (ledger/supervise.c) and catches urge_notified up in that same
+	 * transaction, so a crash between the two sends the message at the
+	 * next tick, never twice, and a first tick on a large ledger is one
+	 * message, not one per matter. The partial index holds only the
+	 * matters waiting to be told of. */
+	"ALTER TABLE matters ADD COLUMN urge_notified INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX matters_urge_news ON matters(department_id) WHERE urge_level > urge_notified;"
 	"CREATE INDEX matters_resolved ON matters(status, resolved_at);"
+	/* The matters closed (销号) since a day, latest first: the kiosk's
+	 * 近30天销号 (web/screen.c, matter_filter.closed_since). At 1,000,000
+	 * matters its page and exact count read 0.15 s here, where without it
+	 * every closed matter (most of a ledger) was walked. */
+	"CREATE INDEX matters_closed ON matters(status, closed_at);"
 	/* Where messages go: a group robot of WeCom, DingTalk or Feishu, any
 	 * HTTP webhook, or e-mail over SMTP. department_id NULL: the whole
 	 * office. topics: a comma list of what it receives (daily, weekly,
@@ -394,13 +410,23 @@ static const char v11[] =
 	"  recipients TEXT NOT NULL DEFAULT '',"    /* SMTP To addresses, comma list */
 	"  topics TEXT NOT NULL DEFAULT 'daily,weekly,urge,duty',"
 	"  active INTEGER NOT NULL DEFAULT 1,"
+	/* The pacing of the platform (ledger/outbox.c): no request goes to
+	 * the channel before this unix time (the real clock). Held while a
+	 * sender is at a message of the channel, then set a few seconds on
+	 * (WeCom and DingTalk take 20 messages a minute), or minutes on when
+	 * the platform answered "too frequent". */
+	"  send_after INTEGER NOT NULL DEFAULT 0,"
 	"  created_at INTEGER NOT NULL);"
 	/* Messages waiting to be sent, and what became of them. Written in the
 	 * transaction that decides them, sent afterwards: a crash between the
 	 * two leaves a pending row, sent again (at least once; idem_key goes
 	 * with every attempt as Idempotency-Key or Message-ID so receivers
-	 * can drop a repeat). A sender claims a row by setting lease_until;
-	 * a row whose lease ran out was left by a sender that died. */
+	 * can drop a repeat). A sender claims a row by setting lease_until
+	 * (the real clock) and a random claim token; a row whose lease ran out
+	 * was left by a sender that died or hung, and what that sender writes
+	 * afterwards is refused because its token no longer matches.
+	 * parts_sent: how many parts of a split (WeCom) message the platform
+	 * accepted, so a retry resumes at the next one. */
 	"CREATE TABLE outbox ("
 	"  id INTEGER PRIMARY KEY,"
 	"  channel_id INTEGER NOT NULL REFERENCES channels(id),"
@@ -412,11 +438,19 @@ static const char v11[] =
 	"  attempts INTEGER NOT NULL DEFAULT 0,"
 	"  next_at INTEGER NOT NULL,"               /* not to be tried before */
 	"  lease_until INTEGER NOT NULL DEFAULT 0,"
+	"  claim INTEGER NOT NULL DEFAULT 0,"       /* the holder's token; 0 none */
+	"  parts_sent INTEGER NOT NULL DEFAULT 0,"
 	"  last_error TEXT NOT NULL DEFAULT '',"
 	"  created_at INTEGER NOT NULL,"
 	"  sent_at INTEGER);"
-	"CREATE INDEX outbox_due ON outbox(status, next_at);"
-	"CREATE INDEX outbox_channel ON outbox(channel_id, id);"
+	/* The claim looks at each open channel's oldest pending message
+	 * through outbox_pending, so messages held for a switched-off or
+	 * paced channel are never walked; outbox_status serves the
+	 * administrator's list by status and the counts; outbox_sent_at the
+	 * purge of old sent messages. */
+	"CREATE INDEX outbox_pending ON outbox(channel_id, next_at, id) WHERE status = 'pending';"
+	"CREATE INDEX outbox_status ON outbox(status, id);"
+	"CREATE INDEX outbox_sent_at ON outbox(sent_at) WHERE status = 'sent';"
 	/* Callbacks (回访, ledger/callback.c). A call that did not reach the
 	 * resident is a 'callback_missed' event, a call that did a 'callback'
 	 * event with the rating, so the attempts are counted from the log.

@@ -198,8 +198,8 @@ static void form_fields(request *rq, buf *b, const channel_form *form)
 	f[n++] = (admin_field){"target", "地址", AF_TEXT, edit ? NULL : c->target, false, NULL,
 			       buf_str(&target_hint), !edit};
 	f[n++] = (admin_field){"secret", "密钥", AF_SECRET, NULL, false, NULL,
-			       edit ? "只写不显示；留空则保持不变。钉钉加签以 SEC 开头；飞书为签名校验密钥；"
-				      "Webhook 为签名密钥；电子邮件为登录密码"
+			       edit ? "只写不显示；留空则保持不变，但更改地址时须重新填写。钉钉加签以 SEC 开头；"
+				      "飞书为签名校验密钥；Webhook 为签名密钥；电子邮件为登录密码"
 				    : "只写不显示。钉钉加签以 SEC 开头；飞书为签名校验密钥；"
 				      "Webhook 为签名密钥；电子邮件为登录密码；不用可留空",
 			       false};

@@ -18,6 +18,9 @@ typedef struct app {
 	/* The daily dispatch's time of day (daily-at), minutes after midnight:
 	 * /staff/dispatch counts "new" from it, as the pushed digest does. */
 	int daily_minutes;
+	/* The kiosk's slides kept for every screen (web/screen.c); NULL:
+	 * computed on each request. */
+	struct screen_cache *screen;
 } app;
 
 #endif

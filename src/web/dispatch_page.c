@@ -115,8 +115,10 @@ void page_dispatch(request *rq, response *rs)
 		resp_error(rq, rs, 400, "筛选条件不正确");
 		return;
 	}
+	/* daily-at as the pushed digest has it: 0 is 00:00, not "unset" (serve
+	 * always sets it, from daily-at or its default). */
 	digest_opts o = {DIGEST_DAILY, rq->now, dep, a ? a->office_name : NULL,
-			 a && a->daily_minutes > 0 ? a->daily_minutes : 8 * 60 + 30, 0};
+			 a ? a->daily_minutes : DIGEST_DAILY_DEFAULT, 0};
 	int rc = digest_render(rq->db, &o, &dt, &daily);
 	o.kind = DIGEST_WEEKLY;
 	if (rc == LEDGER_OK)

@@ -80,6 +80,23 @@ void form_option(buf *b, const char *value, const char *label, bool selected);
  * and true; a positive decimal integer gives it and true; anything else
  * gives false (the caller answers 400). */
 bool web_param_id(const request *rq, const char *name, int64_t *out);
+/* An optional whole-number parameter (form, then query) within [lo, hi]:
+ * absent or "" gives *out = dflt and true; a decimal integer in range
+ * gives it and true; anything else gives false (the caller answers 400). */
+bool web_param_int(const request *rq, const char *name, int64_t lo, int64_t hi, int64_t dflt,
+		   int64_t *out);
+/* The address of the current page into b, not escaped (%h it for HTML):
+ * the path, then the query's parameters URL-encoded and joined by "&",
+ * leaving out empty ones and the one named drop (NULL: none). Returns the
+ * separator for one more parameter: '?' or '&'. */
+char web_self_url(const request *rq, const char *drop, buf *b);
+/* The longest local path web_local_path accepts. */
+#define WEB_PATH_MAX 2000
+/* Is p a path on this site that a redirect may go to (the page to return
+ * to after signing in or switching the large type)? A non-empty path of
+ * at most WEB_PATH_MAX bytes starting with one "/", never "//" or "/\",
+ * with no control character, space or backslash. */
+bool web_local_path(const char *p);
 /* The "导出 Excel" and "导出 CSV" links of a list (export.c): to
  * BASE.xlsx and BASE.csv with the request's own query parameters (without
  * offset) and, when list is not NULL, list=LIST. */
@@ -91,7 +108,8 @@ const char *web_office_name(const request *rq);
  * (the tz_care cookie)? */
 bool web_care(const request *rq);
 /* The header's switch for it: a POST form to /care that comes back to
- * the current page. */
+ * the current page. On a page answering a POST it is hidden, for form.js
+ * to show and switch in place (going back would lose what was typed). */
 void html_care_switch(request *rq, buf *b);
 
 #endif

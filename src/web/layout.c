@@ -254,15 +254,11 @@ void html_urge(buf *b, int level, int status, bool public_view)
 
 bool web_param_urge(const request *rq, bool public_view, int *out)
 {
-	const char *v = rq_param(rq, "urge");
 	int64_t n;
-	*out = 0;
-	if (str_empty(v))
-		return true;
-	if (!str_to_i64(v, &n) || n < (public_view ? URGE_LISTED : URGE_DAILY) || n >= URGE_LEVELS)
-		return false;
+	bool ok = web_param_int(rq, "urge", public_view ? URGE_LISTED : URGE_DAILY, URGE_LEVELS - 1,
+				0, &n);
 	*out = (int)n;
-	return true;
+	return ok;
 }
 
 /* An instant in Beijing time, "2026-11-23 14:05"; "—" for none (0). */
@@ -302,23 +298,46 @@ void html_notice(buf *b, const char *kind, const char *text)
 		   strcmp(k, "error") == 0 ? "alert" : "status", text);
 }
 
-/* The current path with every query parameter but `offset`, plus
- * offset=OFF when OFF > 0. */
-static void pager_href(request *rq, buf *b, int off)
+char web_self_url(const request *rq, const char *drop, buf *b)
 {
-	const char *sep = "?";
-	/* The path is one of our list pages (a literal route); escaped for
-	 * the attribute all the same. Parameters are URL-encoded. */
-	buf_printf(b, "%h", rq->path ? rq->path : "/");
+	char sep = '?';
+	buf_puts(b, rq->path ? rq->path : "/");
 	for (size_t i = 0; i < rq->query.n; i++) {
 		const kv *q = &rq->query.items[i];
-		if (strcmp(q->name, "offset") == 0 || str_empty(q->value))
+		if ((drop && strcmp(q->name, drop) == 0) || str_empty(q->value))
 			continue;
-		buf_printf(b, "%s%u=%u", sep, q->name, q->value);
-		sep = "&amp;";
+		buf_printf(b, "%c%u=%u", sep, q->name, q->value);
+		sep = '&';
 	}
+	return sep;
+}
+
+/* Is p a path on this site? Why each rule: the path comes from a form or
+ * the query and goes into a Location header: "//host" and "/\host" are
+ * read by browsers as another site (an open redirect), a control
+ * character could split the header, a space is no part of an address,
+ * and browsers read a backslash anywhere as a slash. */
+bool web_local_path(const char *p)
+{
+	size_t n = p ? strlen(p) : 0;
+	if (n == 0 || n > WEB_PATH_MAX || p[0] != '/' || p[1] == '/' || p[1] == '\\')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)p[i] < 0x21 || p[i] == 0x7f || p[i] == '\\')
+			return false;
+	return true;
+}
+
+/* The current path with every query parameter but `offset`, plus
+ * offset=OFF when OFF > 0, escaped for the href attribute. */
+static void pager_href(request *rq, buf *b, int off)
+{
+	buf url = BUF_INIT;
+	char sep = web_self_url(rq, "offset", &url);
 	if (off > 0)
-		buf_printf(b, "%soffset=%d", sep, off);
+		buf_printf(&url, "%coffset=%d", sep, off);
+	buf_printf(b, "%h", buf_str(&url));
+	buf_free(&url);
 }
 
 /* "共 N 条 · 第 p / P 页" and the previous/next links. */
@@ -387,18 +406,24 @@ void web_today(const request *rq, char out[11])
 		out[0] = '\0';
 }
 
+bool web_param_int(const request *rq, const char *name, int64_t lo, int64_t hi, int64_t dflt,
+		   int64_t *out)
+{
+	const char *v = rq_param(rq, name);
+	int64_t n;
+	*out = dflt;
+	if (str_empty(v))
+		return true;
+	if (!str_to_i64(v, &n) || n < lo || n > hi)
+		return false;
+	*out = n;
+	return true;
+}
+
 /* Parse an optional positive id parameter. */
 bool web_param_id(const request *rq, const char *name, int64_t *out)
 {
-	const char *v = rq_param(rq, name);
-	int64_t id;
-	*out = 0;
-	if (str_empty(v))
-		return true;
-	if (!str_to_i64(v, &id) || id <= 0)
-		return false;
-	*out = id;
-	return true;
+	return web_param_int(rq, name, 1, INT64_MAX, 0, out);
 }
 
 bool form_catalog_fields(request *rq, buf *b, int64_t category_id, int64_t area_id,

@@ -5,7 +5,8 @@
  * ledger (user_authenticate, which throttles repeated failures), opens a
  * session (http/session.c) and sets the `tz_session` cookie; POST /logout
  * ends the session. The page a visitor was sent away from is carried in a
- * hidden `next` field and honoured only when it is a path on this site.
+ * hidden `next` field and honoured only when it is a path on this site
+ * (web_local_path: why, /login must not be an open redirect).
  */
 #include <string.h>
 
@@ -16,20 +17,6 @@
 #include "web/app.h"
 #include "web/html.h"
 #include "web/pages.h"
-
-/* Is `next` a safe place to send the visitor after signing in? Why: only
- * a local path ("/staff/...") is accepted, never "//host" or "/\host"
- * (browsers read both as another site) nor control characters (header
- * injection), so /login cannot be used as an open redirect. */
-static bool next_ok(const char *next)
-{
-	if (str_empty(next) || next[0] != '/' || next[1] == '/' || next[1] == '\\')
-		return false;
-	for (const unsigned char *p = (const unsigned char *)next; *p; p++)
-		if (*p < 0x20 || *p == 0x7f || *p == '\\')
-			return false;
-	return true;
-}
 
 /* The sign-in page with an optional error, the login typed so far kept,
  * and the status given (200, 400, 401, 429). */
@@ -47,7 +34,7 @@ static void render_form(request *rq, response *rs, int status, const char *error
 		html_notice(b, "error", error);
 	buf_puts(b, "<form method=\"post\" action=\"/login\" class=\"stack\">\n");
 	form_csrf(rq, b);
-	if (next_ok(next))
+	if (web_local_path(next))
 		buf_printf(b, "<input type=\"hidden\" name=\"next\" value=\"%h\">\n", next);
 	buf_printf(b,
 		   "<div class=\"field\"><label for=\"login\">用户名</label>"
@@ -72,7 +59,7 @@ void page_login_form(request *rq, response *rs)
 {
 	const char *next = rq_param(rq, "next");
 	if (rq->who.role != ROLE_NONE && rq->who.user_id != 0) {
-		resp_redirect(rs, next_ok(next) ? next : "/staff");
+		resp_redirect(rs, web_local_path(next) ? next : "/staff");
 		return;
 	}
 	render_form(rq, rs, 200, NULL, NULL, next);
@@ -95,7 +82,7 @@ static void start_session(request *rq, response *rs, const actor *who, const cha
 		return;
 	}
 	resp_set_cookie(rs, SESSION_COOKIE, token, ttl);
-	resp_redirect(rs, next_ok(next) ? next : "/staff");
+	resp_redirect(rs, web_local_path(next) ? next : "/staff");
 }
 
 /* POST /login: check login and password. A wrong password and an unknown

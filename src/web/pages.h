@@ -18,8 +18,16 @@ void page_track_qr(request *rq, response *rs);
 void page_board(request *rq, response *rs);
 /* the elderly-friendly mode's switch (适老化): care.c */
 void page_care_post(request *rq, response *rs);
-/* the kiosk (电子屏公开查询): screen.c */
+/* the kiosk (电子屏公开查询): screen.c; its errors are a page that
+ * reloads itself (the route's error writer) */
 void page_screen(request *rq, response *rs);
+void page_screen_error(request *rq, response *rs, int status, const char *hint);
+/* The kiosk's slides, kept a short while for every screen and shared by
+ * the worker threads (app.screen): made before the server starts, freed
+ * after it stopped. */
+typedef struct screen_cache screen_cache;
+screen_cache *screen_cache_new(void);
+void screen_cache_free(screen_cache *c);
 void page_file(request *rq, response *rs);
 void page_asset(request *rq, response *rs);
 void page_healthz(request *rq, response *rs);

@@ -76,8 +76,8 @@ const route web_routes[] = {
 	{HTTP_GET, "/board", 0, 0, page_board, NULL},
 	{HTTP_GET, "/board/export.xlsx", 0, 0, page_board_export, NULL},
 	{HTTP_GET, "/board/export.csv", 0, 0, page_board_export, NULL},
-	/* the kiosk, 电子屏公开查询 (screen.c) */
-	{HTTP_GET, "/screen", 0, 0, page_screen, NULL},
+	/* the kiosk, 电子屏公开查询 (screen.c): its errors reload themselves */
+	{HTTP_GET, "/screen", 0, 0, page_screen, page_screen_error},
 	/* the elderly-friendly mode's switch, 适老化 (care.c) */
 	{HTTP_POST, "/care", 0, 0, page_care_post, NULL},
 	{HTTP_GET, "/files/{}", 0, 0, page_file, NULL},

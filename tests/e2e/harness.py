@@ -7,6 +7,8 @@
 - run_cli(args, ...): runs $TAIZHANG_BIN with TAIZHANG_PWHASH=min.
 - Server: a fresh ledger in a temp dir, staff users, departments and areas, and
   `taizhang serve` on a free port; on exit SIGTERM, exit code 0 and no sanitizer report.
+- db_rows(srv, sql, args): a query on a Server's ledger file; matter_state(srv, number,
+  columns): a matter's row and event count, to show that a refused request changed nothing.
 - Client: one browser: own cookie jar, no automatic redirects, CSRF taken from the last page.
 - Page: a small DOM (html.parser) with forms, links, text; every text/html answer is
   checked for well-formedness and for inline <script>.
@@ -1071,6 +1073,24 @@ def new_api_key(db, name, role, dept=None):
     if rc != 0 or not out.split():
         raise HarnessError("apikey add %s failed: %s %s" % (name, out, err))
     return out.split()[-1]
+
+
+def db_rows(srv, sql, args=()):
+    """The rows of one query on the ledger file of srv (a Server), read beside the server."""
+    con = sqlite3.connect(srv.db, timeout=10)
+    try:
+        return con.execute(sql, args).fetchall()
+    finally:
+        con.close()
+
+
+def matter_state(srv, number, columns):
+    """What a refused request must leave alone: the matter's row (columns: the names, as
+    they go into the SELECT) and the count of its events."""
+    row = db_rows(srv, "SELECT %s FROM matters WHERE number = ?" % columns, (number,))
+    ev = db_rows(srv, "SELECT count(*) FROM events e JOIN matters m ON m.id = e.matter_id"
+                      " WHERE m.number = ?", (number,))
+    return row, ev
 
 
 def ledger_problems(db):

@@ -13,13 +13,12 @@ refusing a post without it, and the Secure attribute of cookies behind TLS."""
 import json
 import os
 import re
-import sqlite3
 import sys
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (new_api_key, Client, ProxiedServer, Server, act, check, day, done,  # noqa: E402
-                     encode_urlencoded, png_1x1, require_binary, run_cli, section, short,
+from harness import (new_api_key, Client, ProxiedServer, Server, act, check, day, db_rows,  # noqa: E402
+                     done, encode_urlencoded, png_1x1, require_binary, run_cli, section, short,
                      submit_matter)
 
 require_binary()
@@ -32,14 +31,6 @@ A_NAME, A_PHONE = "亓鹂燚", "15820937716"
 R_NAME, R_PHONE = "隗霁甄", "17730418825"
 PERSONAL = [B_NAME, B_PHONE, A_NAME, A_PHONE, R_NAME, R_PHONE]
 STALE = "999999"  # a version no matter has: an allowed action is refused with 409, unchanged
-
-
-def db_rows(srv, sql, args=()):
-    con = sqlite3.connect(srv.db, timeout=10)
-    try:
-        return con.execute(sql, args).fetchall()
-    finally:
-        con.close()
 
 
 def new_key(srv, name, role, dept=None):

@@ -14,8 +14,8 @@ import sys
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (new_api_key, raw_exchange, NUMBER_RE, Server, check, day, done, note, require_binary,  # noqa: E402
-                     run_cli, section, short)
+from harness import (new_api_key, raw_exchange, NUMBER_RE, Server, check, day, db_rows, done,  # noqa: E402
+                     matter_state, note, require_binary, run_cli, section, short)
 
 try:
     import jsonschema
@@ -90,21 +90,10 @@ def expect(name, r, j, status, code, field=None):
                  err(r, j, status, code, field), r.describe())
 
 
-def db_rows(srv, sql, args=()):
-    con = sqlite3.connect(srv.db, timeout=10)
-    try:
-        return con.execute(sql, args).fetchall()
-    finally:
-        con.close()
-
-
-def matter_state(srv, number):
+def state(srv, number):
     """What a refused request must leave alone: the row and its events."""
-    row = db_rows(srv, "SELECT status, version, department_id, assignee_id, deadline, rating,"
-                       " reason, result, updated_at FROM matters WHERE number = ?", (number,))
-    ev = db_rows(srv, "SELECT count(*) FROM events e JOIN matters m ON m.id = e.matter_id"
-                      " WHERE m.number = ?", (number,))
-    return row, ev
+    return matter_state(srv, number, "status, version, department_id, assignee_id, deadline,"
+                                     " rating, reason, result, updated_at")
 
 
 def counts(srv):
@@ -522,7 +511,7 @@ with Server("api") as srv:
 
         def act(action, who, body=None, **kw):
             return api.post("/api/v1/matters/%s/actions/%s" % (n, action), K[who], body, **kw)
-        before = matter_state(srv, n)
+        before = state(srv, n)
         r, j = act("explode", "clerk", {})
         expect("an unknown action", r, j, 404, 3001)
         r, j = act("request_extension", "clerk", {})
@@ -570,10 +559,10 @@ with Server("api") as srv:
         r, j = act("accept", "clerk", raw=b'{"version": 1}', ctype="text/plain")
         expect("wrong content type", r, j, 415, 1003)
         check("the matter is unchanged after every refusal (row and events)",
-              matter_state(srv, n) == before, (before, matter_state(srv, n)))
+              state(srv, n) == before, (before, state(srv, n)))
         r, j = act("assign", "clerk", {"department": "cgj"})
         check("(then it is assigned to cgj)", r.status == 200, r.describe())
-        before = matter_state(srv, n)
+        before = state(srv, n)
         r, j = act("progress", "hswj", {"note": "我来办。"})
         expect("a handler of another department writes progress", r, j, 403, 2004)
         r, j = act("resolve", "hswj", {"result": "已办。"})
@@ -589,7 +578,7 @@ with Server("api") as srv:
         r, j = act("rate", "clerk", {"rating": "satisfied"})
         expect("rate an unresolved matter", r, j, 409, 4001)
         check("the matter is unchanged after the handlers' refusals",
-              matter_state(srv, n) == before, (before, matter_state(srv, n)))
+              state(srv, n) == before, (before, state(srv, n)))
         v = before[0][0][1]
         r1, j1 = act("progress", "hcgj", {"version": v, "note": "第一位"})
         r2, j2 = api.post("/api/v1/matters/%s/actions/progress" % n, K["leader"],
@@ -597,15 +586,15 @@ with Server("api") as srv:
         check("two actions with the same version: the first → 200, the second → 409 (4000)",
               r1.status == 200 and err(r2, j2, 409, 4000), (r1.describe(), r2.describe()))
         closed = S["closed"]
-        before = matter_state(srv, closed)
+        before = state(srv, closed)
         r, j = api.post("/api/v1/matters/%s/actions/rate" % closed, K["clerk"],
                         {"rating": "basic"})
         expect("the ledger's rating name basic (the API says basically_satisfied)", r, j, 422,
                5001, "rating")
         r, j = api.post("/api/v1/matters/%s/actions/accept" % closed, K["clerk"], {})
         expect("accept a closed matter", r, j, 409, 4001)
-        check("the closed matter is unchanged", matter_state(srv, closed) == before,
-              (before, matter_state(srv, closed)))
+        check("the closed matter is unchanged", state(srv, closed) == before,
+              (before, state(srv, closed)))
 
     @section("reading and filters")
     def _():

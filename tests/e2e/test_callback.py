@@ -10,36 +10,25 @@ import datetime
 import json
 import os
 import re
-import sqlite3
 import sys
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (Server, act, beijing_today, check, done, events, ledger_problems,  # noqa: E402
-                     matter_page, new_api_key, require_binary, run_cli, section, status_of,
-                     submit_matter)
+from harness import (Server, act, beijing_today, check, db_rows, done, events,  # noqa: E402
+                     ledger_problems, matter_page, matter_state, new_api_key, require_binary,
+                     run_cli, section, status_of, submit_matter)
 
 require_binary()
 S = {}
 NAME, PHONE = "仉惠琴", "13822506719"
 WORDS = "井盖还是响，夜里睡不着，我住3号楼"  # the resident's own words: never public
-
-
-def db_rows(srv, sql, args=()):
-    con = sqlite3.connect(srv.db, timeout=10)
-    try:
-        return con.execute(sql, args).fetchall()
-    finally:
-        con.close()
+MISSED_WORDS = "他儿子接的，说老人下午在家"
 
 
 def state(srv, number):
     """What a refused request must leave alone: the row and its events."""
-    row = db_rows(srv, "SELECT status, version, rating, rating_note, reason, deadline, updated_at"
-                       " FROM matters WHERE number = ?", (number,))
-    ev = db_rows(srv, "SELECT count(*) FROM events e JOIN matters m ON m.id = e.matter_id"
-                      " WHERE m.number = ?", (number,))
-    return row, ev
+    return matter_state(srv, number,
+                        "status, version, rating, rating_note, reason, deadline, updated_at")
 
 
 def resolved_matter(srv, title, name=NAME, phone=PHONE):
@@ -128,7 +117,7 @@ with Server("callback") as srv:
         n = S["m1"]
         before = state(srv, n)
         f = desk_row_form(S["clerk"].get("/staff/callbacks").page, n)
-        r = S["clerk"].submit(f, {"outcome": "busy", "note": "占线，下午再打"})
+        r = S["clerk"].submit(f, {"outcome": "busy", "note": MISSED_WORDS})
         check("POST the row's form with 占线 → 303 back to the desk",
               r.status == 303 and (r.location or "").startswith("/staff/callbacks")
               and "done=" + n in (r.location or ""), r.describe())
@@ -138,9 +127,20 @@ with Server("callback") as srv:
               and after[0][0][1] == before[0][0][1] + 1 and after[1][0][0] == before[1][0][0] + 1,
               (before, after))
         page = S["clerk"].get(r.location)
-        check("the desk says it was recorded and shows 1 attempt with 占线",
+        check("the desk says it was recorded and shows 1 attempt with 占线 and the clerk's words",
               "已记录" in page.text and re.search(r"1\s*已回访未接通", page.page.text())
-              and "占线" in page.page.text(), page.page.text()[:2500])
+              and "占线" in page.page.text() and MISSED_WORDS in page.page.text(),
+              page.page.text()[:2500])
+        rows = db_rows(srv, "SELECT e.note, json_extract(e.data, '$.comment') FROM events e"
+                            " JOIN matters m ON m.id = e.matter_id WHERE m.number = ?"
+                            " AND e.action = 'callback_missed'", (n,))
+        check("the event's note is generic; the clerk's words are in its data",
+              rows == [("回访未接通（占线），第1次", MISSED_WORDS)], rows)
+        for who in ("obs", "hwater"):
+            p = matter_page(S[who], n)
+            check("%s: the matter page shows no word of the call" % who,
+                  p.status == 200 and MISSED_WORDS not in p.text,
+                  p.describe())
         tried = S["clerk"].get("/staff/callbacks?attempts=1").page.text()
         never = S["clerk"].get("/staff/callbacks?attempts=0").page.text()
         check("filter 已回访未接通 lists it, 尚未回访 does not", n in tried and n not in never
@@ -339,7 +339,7 @@ with Server("callback") as srv:
                   r.status == status and isinstance(j, dict) and j.get("code") == code,
                   r.describe())
         check("… nothing changed", state(srv, n) == before, (before, state(srv, n)))
-        r, j = call(keys["clerk"], {"outcome": "unreachable", "note": "关机"})
+        r, j = call(keys["clerk"], {"outcome": "unreachable", "note": "邻居说他出差了"})
         check("missed: 200, still resolved, not rated",
               r.status == 200 and j.get("status") == "resolved" and j.get("rating") is None,
               r.describe())
@@ -370,6 +370,14 @@ with Server("callback") as srv:
               mine and mine[-1]["data"].get("comment") == WORDS
               and mine[-1]["data"].get("rating") == "basically_satisfied"
               and mine[-1]["data"].get("solved") is True, mine)
+        check("the clerk reads the words of the missed call in its data, not its note",
+              mine and mine[0]["data"].get("comment") == "邻居说他出差了"
+              and mine[0]["note"] == "回访未接通（关机或停机），第1次",
+              mine)
+        missed = [e for e in evs(keys["observer"]) if e["action"] == "callback_missed"]
+        check("the observer reads that a call missed, not the words",
+              missed and "comment" not in missed[0]["data"]
+              and "出差" not in json.dumps(missed, ensure_ascii=False), missed)
         theirs = [e for e in evs(keys["observer"]) if e["action"] == "callback"]
         check("the observer reads the rating, not the words",
               theirs and "comment" not in theirs[0]["data"]

@@ -11,19 +11,12 @@ import sqlite3
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Server, beijing_today, check, done, require_binary, section  # noqa: E402
+from harness import (Server, beijing_today, check, db_rows, done, require_binary,  # noqa: E402
+                     run_cli, section)
 
 require_binary()
 S = {}
 URL = "/staff/duties"
-
-
-def db_rows(srv, sql, args=()):
-    con = sqlite3.connect(srv.db, timeout=10)
-    try:
-        return con.execute(sql, args).fetchall()
-    finally:
-        con.close()
 
 
 def snapshot(srv):
@@ -285,5 +278,45 @@ with Server("duties") as srv:
         check("the page names its sections in Chinese",
               r.status == 200 and re.search(r"定期工作", r.text) and "<h1>定期工作</h1>" in r.text,
               r.describe())
+
+    @section("the scheduler: a reminder before the due date, a notice once overdue, plain text")
+    def _():
+        due = today + datetime.timedelta(days=1)
+        r = S["admin"].submit(create_form(S["admin"]), {
+            "title": "安全检查[点此](http://x.example)", "recurrence": "yearly",
+            "due_month": str(due.month), "due_day": str(due.day), "next_due": due.isoformat(),
+            "description": "# 要求\n**按时**报送", "lead_days": "3"})
+        check("a duty due tomorrow, with Markdown in its title → 303", r.status == 303,
+              r.describe())
+        i = duty_id(srv, "安全检查[点此](http://x.example)")
+        con = sqlite3.connect(srv.db, timeout=10)
+        with con:
+            ch = con.execute("INSERT INTO channels(name, kind, target, topics, created_at)"
+                             " VALUES ('全办', 'webhook', 'https://hooks.example.org/d', 'duty', 0)"
+                             ).lastrowid
+        con.close()
+
+        def tick(when):
+            rc, out, err = run_cli(["tick", "--db", srv.db, "--now", when + "T09:00:00+08:00",
+                                    "--no-send"])
+            return rc, out + err, db_rows(srv, "SELECT idem_key, title, body FROM outbox"
+                                               " WHERE idem_key LIKE ? ORDER BY id",
+                                          ("duty/%d/%%" % i,))
+        rc, out, rows = tick(today.isoformat())
+        check("tick today: the reminder, its key the due date and the channel",
+              rc == 0 and [k for k, _, _ in rows] == ["duty/%d/%s/%d" % (i, due.isoformat(), ch)],
+              (out, rows))
+        title, body = (rows[0][1], rows[0][2]) if rows else ("", "")
+        check("… as plain text: no link, heading or emphasis of its own",
+              title == "定期工作提醒：安全检查［点此］（http://x.example）" and "](" not in body
+              and "说明：＃ 要求 ＊＊按时＊＊报送" in body, (title, body))
+        later = (due + datetime.timedelta(days=2)).isoformat()
+        rc, out, rows = tick(later)
+        check("two days past the due date: one overdue notice more, its own key",
+              rc == 0 and len(rows) == 2 and "/%s/overdue/" % due.isoformat() in rows[1][0]
+              and rows[1][0].endswith("/%d" % ch) and rows[1][1].startswith("定期工作已逾期："),
+              (out, rows))
+        rc, out, rows2 = tick(later)
+        check("… once", rc == 0 and rows2 == rows, (out, rows2))
 
 done()

@@ -3,13 +3,18 @@
 which plays a WeCom group robot, a DingTalk robot with 加签, a Feishu bot with signature
 checking and a plain webhook, and to a local SMTP sink started here. Every body and
 signature is checked in Python (the HMACs recomputed with the hmac module), the e-mail's
-MIME parsed with the email package. A receiver that fails first (HTTP 500, then errcode
-!= 0) is tried again with growing waits and the message then delivered once; a message
+MIME parsed with the email package. A receiver that fails first (HTTP 500, 502, 503) is
+tried again with growing waits and the message then delivered once; a robot's "too
+frequent" (errcode 45009) is not counted as an attempt and rests the channel; a message
 that fails every attempt is shown as failed on the administrator's page and sent after
-重试; a server killed with SIGKILL while the receiver holds its request open delivers the
-message after a restart on the same ledger, with the same Idempotency-Key. Bad input on
-the administrator's page is a 400 with a Chinese message and changes nothing; only an
-administrator reaches the page; secrets and robot tokens never appear in it."""
+重试; a long WeCom message goes in numbered parts paced apart, and a retry resumes at the
+part that failed; `taizhang tick` with a --now in the past sends beside the server and
+every message arrives once; a server killed with SIGKILL while the receiver holds its
+request open delivers the message after a restart on the same ledger, with the same
+Idempotency-Key; tick purges messages sent more than --outbox-keep-days ago. Bad input on
+the administrator's page is a 400 with a Chinese message and changes nothing (a new
+address without the secret again too); only an administrator reaches the page; secrets
+and robot tokens never appear in it."""
 import base64
 import email
 import email.policy
@@ -27,14 +32,15 @@ import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (VALGRIND, Server, check, done, note, require_binary,  # noqa: E402
-                     sanitizer_report, section)
+from harness import (VALGRIND, Server, check, db_rows, done, note, require_binary,  # noqa: E402
+                     run_cli, sanitizer_report, section)
 
 require_binary()
 SLOW = 10 if VALGRIND else 1
 URL = "/staff/admin/channels"
 RETRY = 1    # --notify-retry-seconds: the first retry after 1 s, then 2, 4 ...
-TIMEOUT = 3  # --notify-timeout-seconds: a claimed message is leased for 3 + 10 s
+TIMEOUT = 3  # --notify-timeout-seconds: a claim is leased for 3 s + the channel's pace + 10 s
+PACE = 4     # WeCom's pace: 4 s between two requests to one robot (20 a minute at most)
 # --tick-seconds 0: the scheduler's digests stay out of this test's outbox (they have
 # their own tests); every message here is one the test queued.
 FLAGS = ["--notify-retry-seconds", str(RETRY), "--notify-timeout-seconds", str(TIMEOUT * SLOW),
@@ -112,6 +118,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                "at": time.time()}
         with self.server.lock:
             self.server.got.append(rec)
+        if u.path.startswith("/hook/slow"):
+            time.sleep(0.3)  # a slow receiver: two senders would overlap on it
         answer = self.server.next_answer(u.path)
         if answer == "hold":
             self.server.holding.set()
@@ -195,14 +203,6 @@ class SmtpHandler(socketserver.StreamRequestHandler):
 
 # ---------------------------------------------------------------- helpers
 
-def rows(srv, sql, args=()):
-    con = sqlite3.connect(srv.db, timeout=10)
-    try:
-        return con.execute(sql, args).fetchall()
-    finally:
-        con.close()
-
-
 def write(srv, sql, args=()):
     con = sqlite3.connect(srv.db, timeout=10)
     try:
@@ -226,7 +226,7 @@ def add_channel(admin, fields):
     if not form:
         return r, None
     resp = admin.submit(form, fields)
-    ids = rows(admin.server, "SELECT id FROM channels WHERE name = ?", (fields["name"],))
+    ids = db_rows(admin.server, "SELECT id FROM channels WHERE name = ?", (fields["name"],))
     return resp, (ids[0][0] if ids else None)
 
 
@@ -236,7 +236,7 @@ def post(admin, fields):
 
 
 def outbox(srv, channel_id):
-    return rows(srv, "SELECT id, status, attempts, idem_key, last_error FROM outbox"
+    return db_rows(srv, "SELECT id, status, attempts, idem_key, last_error FROM outbox"
                      " WHERE channel_id = ? ORDER BY id", (channel_id,))
 
 
@@ -296,7 +296,7 @@ with Server("notify", extra_args=FLAGS) as srv:
                        "target": "smtp://127.0.0.1:%d" % sink.port(),
                        "sender": "notice@taizhang.example.cn",
                        "recipients": "chief@cgj.example.cn, desk@cgj.example.cn",
-                       "department": str(rows(srv, "SELECT id FROM departments WHERE code = 'cgj'")[0][0])}),
+                       "department": str(db_rows(srv, "SELECT id FROM departments WHERE code = 'cgj'")[0][0])}),
         ]
         for kind, fields in chans:
             r, cid = add_channel(admin, fields)
@@ -422,11 +422,9 @@ with Server("notify", extra_args=FLAGS) as srv:
 
     @section("a receiver that fails first: retried with growing waits, delivered once")
     def _():
-        path = "/wecom/flaky"
-        recv.plan(path, [(500, {"error": "busy"}), (200, {"errcode": 93000, "errmsg": "invalid"}),
-                         (200, {"errcode": 45009, "errmsg": "api freq out of limit"})])
-        r, cid = add_channel(admin, {"name": "会失败的群", "kind": "wecom",
-                                     "target": R + path + "?key=flaky"})
+        path = "/hook/flaky"
+        recv.plan(path, [(500, {"error": "busy"}), (502, None), (503, None)])
+        r, cid = add_channel(admin, {"name": "会失败的接收方", "kind": "webhook", "target": R + path})
         check("flaky channel added", r.status == 303 and cid, r.describe())
         post(admin, {"op": "test", "id": str(cid)})
         check("three failing attempts reach the receiver", recv.wait_for(path, 3, 20 * SLOW))
@@ -434,9 +432,9 @@ with Server("notify", extra_args=FLAGS) as srv:
         shown = False
         end = time.time() + 3
         while time.time() < end and not shown:
-            shown = "45009" in admin.get(URL).text
+            shown = "HTTP 503" in admin.get(URL).text
             time.sleep(0.1)
-        check("the last error (errcode 45009) is on the page while it waits", shown)
+        check("the last error (HTTP 503) is on the page while it waits", shown)
         got = wait_status(srv, cid, "sent", 20 * SLOW)
         check("then delivered", got and got[-1][1] == "sent", got)
         reqs = recv.requests(path)
@@ -449,9 +447,39 @@ with Server("notify", extra_args=FLAGS) as srv:
             check("the waits grow: 1, 2, 4 s",
                   gaps[0] >= 0.9 and gaps[1] > 2 * RETRY - 1 and gaps[2] > 4 * RETRY - 1 and
                   gaps[2] > gaps[0], gaps)
-            check("the same message each time",
-                  len({json.loads(x["body"])["markdown"]["content"] for x in reqs}) == 1)
+            check("the same message each time", len({x["body"] for x in reqs}) == 1)
         check("attempts counted: 4", got and got[-1][2] == 4, got)
+
+    @section("a robot's \"too frequent\" (errcode 45009): not an attempt; the channel rests")
+    def _():
+        path = "/wecom/busy"
+        recv.plan(path, [(200, {"errcode": 45009, "errmsg": "api freq out of limit"})])
+        r, cid = add_channel(admin, {"name": "限流的群", "kind": "wecom",
+                                     "target": R + path + "?key=busy"})
+        check("channel added", r.status == 303 and cid, r.describe())
+        post(admin, {"op": "test", "id": str(cid)})
+        check("the first attempt reaches the receiver", recv.wait_for(path, 1, 10 * SLOW))
+        end = time.time() + 5 * SLOW
+        row = outbox(srv, cid)[-1]
+        while time.time() < end and "45009" not in row[4]:
+            time.sleep(0.1)
+            row = outbox(srv, cid)[-1]
+        check("pending, the attempt given back (0), the answer kept as its last error",
+              row[1] == "pending" and row[2] == 0 and "45009" in row[4] and "限流" in row[4], row)
+        rest = db_rows(srv, "SELECT send_after FROM channels WHERE id = ?", (cid,))[0][0]
+        check("the channel rests about a minute", 50 <= rest - time.time() <= 61,
+              rest - time.time())
+        text = admin.get(URL).text
+        check("the page shows the wait and why", "45009" in text and "限流" in text)
+        time.sleep(2 * SLOW)
+        check("nothing more is sent while it rests", len(recv.requests(path)) == 1,
+              len(recv.requests(path)))
+        # A fake clock for the rest: end it now.
+        write(srv, "UPDATE channels SET send_after = 0 WHERE id = ?", (cid,))
+        got = wait_status(srv, cid, "sent", 10 * SLOW)
+        check("then delivered, one attempt counted",
+              got and got[-1][1] == "sent" and got[-1][2] == 1, got)
+        check("two requests in all", len(recv.requests(path)) == 2, len(recv.requests(path)))
 
     @section("a message that fails every attempt is shown failed, and 重试 sends it")
     def _():
@@ -469,6 +497,8 @@ with Server("notify", extra_args=FLAGS) as srv:
                 break
             write(srv, "UPDATE outbox SET next_at = 0 WHERE id = ? AND status = 'pending'"
                        " AND lease_until = 0 AND next_at > 0", (row[0],))
+            write(srv, "UPDATE channels SET send_after = 0 WHERE id = ? AND NOT EXISTS (SELECT 1"
+                       " FROM outbox WHERE channel_id = channels.id AND lease_until > 0)", (cid,))
             time.sleep(0.05)
         row = outbox(srv, cid)[-1]
         check("failed after 8 attempts", row[1] == "failed" and row[2] == 8, row)
@@ -495,10 +525,90 @@ with Server("notify", extra_args=FLAGS) as srv:
                   r.status == 400 and "已经发送" in r.text and outbox(srv, cid)[-1][1] == "sent",
                   r.describe())
 
+    @section("a long WeCom message: parts paced apart; a retry resumes at the part that failed")
+    def _():
+        path = "/wecom/long"
+        # The first part is taken, the second refused once; then all is well.
+        recv.plan(path, [(200, {"errcode": 0, "errmsg": "ok"}), (500, {"error": "busy"})])
+        r, cid = add_channel(admin, {"name": "长消息的群", "kind": "wecom",
+                                     "target": R + path + "?key=long"})
+        check("channel added", r.status == 303 and cid, r.describe())
+        body = "\n".join("第%d行：%s" % (i, "城市管理督办事项进展情况" * 10) for i in range(25))
+        write(srv, "INSERT INTO outbox(channel_id, topic, idem_key, title, body, next_at, created_at)"
+                   " VALUES (?, 'weekly', 'weekly/long/1', '周督导', ?, 0, 0)", (cid, body))
+        got = wait_status(srv, cid, "sent", 40 * SLOW)
+        check("delivered", got and got[-1][1] == "sent", got)
+        reqs = recv.requests(path)
+        heads = [json.loads(x["body"])["markdown"]["content"].split("\n", 1)[0] for x in reqs]
+        check("parts 1, 2 (refused), 2, 3: the first part is not sent again",
+              heads == ["（1/3）", "（2/3）", "（2/3）", "（3/3）"], heads)
+        if len(reqs) == 4:
+            gaps = [reqs[i + 1]["at"] - reqs[i]["at"] for i in range(3)]
+            note("gaps between the parts: %s" % ", ".join("%.2f" % g for g in gaps))
+            check("parts of one message %d s apart (the robot's pace)" % PACE,
+                  gaps[0] >= PACE - 0.5 and gaps[2] >= PACE - 0.5, gaps)
+        row = db_rows(srv, "SELECT attempts, parts_sent FROM outbox WHERE idem_key = 'weekly/long/1'")
+        check("two attempts, three parts recorded", row == [(2, 3)], row)
+
+    @section("`taizhang tick --now` in the past beside the server: every message sent once")
+    def _():
+        chans = []
+        for k in range(3):
+            r, cid = add_channel(admin, {"name": "并发接收方%d" % k, "kind": "webhook",
+                                         "target": R + "/hook/slow%d" % k})
+            chans.append(cid)
+        con = sqlite3.connect(srv.db, timeout=10)
+        try:
+            for cid in chans:
+                for i in range(6):
+                    con.execute("INSERT INTO outbox(channel_id, topic, idem_key, title, body, next_at,"
+                                " created_at) VALUES (?, 'urge', ?, '督办', '正文', 0, 0)",
+                                (cid, "race/%d/%d" % (cid, i)))
+            con.commit()
+        finally:
+            con.close()
+        # Midnight of 2021-06-01: no digest is due, and a lease counted from this clock
+        # would have run out long ago; the server's sender runs on the real clock.
+        outs = [None, None]
+
+        def tick(k):
+            outs[k] = run_cli(["tick", "--db", srv.db, "--now", "2021-06-01T00:00:00+08:00",
+                               "--notify-timeout-seconds", str(TIMEOUT * SLOW),
+                               "--notify-retry-seconds", str(RETRY)], timeout=120 * SLOW)
+        threads = [threading.Thread(target=tick, args=(k,)) for k in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        for k in range(2):
+            rc, out, err = outs[k]
+            check("tick %d exits 0 and says what it sent" % (k + 1),
+                  rc == 0 and re.search(r", \d+ sent", out), (rc, out, err[-800:]))
+        end = time.time() + 30 * SLOW
+        left = None
+        while time.time() < end:
+            left = db_rows(srv, "SELECT count(*) FROM outbox WHERE idem_key LIKE 'race/%'"
+                                " AND status <> 'sent'")[0][0]
+            if left == 0:
+                break
+            time.sleep(0.2)
+        check("all 18 sent", left == 0, left)
+        keys = []
+        for cid in chans:
+            keys += [json.loads(x["body"])["id"] for x in recv.requests("/hook/slow%d" % (chans.index(cid)))]
+        dup = sorted({k for k in keys if keys.count(k) > 1})
+        check("each arrived exactly once (no two senders on one message)",
+              len(keys) == 18 and not dup, (len(keys), dup))
+        sent_by_ticks = sum(int(re.search(r", (\d+) sent", o[1]).group(1)) for o in outs
+                            if o and re.search(r", (\d+) sent", o[1]))
+        note("sent by the two ticks: %d, by the server: %d" % (sent_by_ticks, 18 - sent_by_ticks))
+        attempts = db_rows(srv, "SELECT max(attempts) FROM outbox WHERE idem_key LIKE 'race/%'")[0][0]
+        check("no message claimed twice", attempts == 1, attempts)
+
     @section("bad input on the page: 400 with a Chinese message, nothing changed")
     def _():
-        before_c = rows(srv, "SELECT * FROM channels ORDER BY id")
-        before_o = rows(srv, "SELECT id, status, attempts FROM outbox ORDER BY id")
+        before_c = db_rows(srv, "SELECT * FROM channels ORDER BY id")
+        before_o = db_rows(srv, "SELECT id, status, attempts FROM outbox ORDER BY id")
         good = {"op": "save", "name": "坏输入", "kind": "webhook", "target": R + "/hook/x",
                 "topic_daily": "1"}
         cases = [
@@ -552,9 +662,9 @@ with Server("notify", extra_args=FLAGS) as srv:
         check("?edit=abc: 400", r.status == 400, r.describe())
         r = admin.post_form(URL, {"op": "test", "id": str(ids.get("wecom"))}, csrf="forged")
         check("a forged CSRF token: 403", r.status == 403, r.describe())
-        check("nothing changed: channels", rows(srv, "SELECT * FROM channels ORDER BY id") == before_c)
+        check("nothing changed: channels", db_rows(srv, "SELECT * FROM channels ORDER BY id") == before_c)
         check("nothing changed: outbox",
-              rows(srv, "SELECT id, status, attempts FROM outbox ORDER BY id") == before_o)
+              db_rows(srv, "SELECT id, status, attempts FROM outbox ORDER BY id") == before_o)
 
     @section("editing keeps the secret; a switched-off channel holds its messages")
     def _():
@@ -565,7 +675,7 @@ with Server("notify", extra_args=FLAGS) as srv:
         if form:
             r = admin.submit(form[0], {"name": "督办钉钉群（改）", "target": "", "secret": ""})
             check("saved (303)", r.status == 303, r.describe())
-            row = rows(srv, "SELECT name, target, secret FROM channels WHERE id = ?", (cid,))[0]
+            row = db_rows(srv, "SELECT name, target, secret FROM channels WHERE id = ?", (cid,))[0]
             check("name changed, address and secret kept",
                   row == ("督办钉钉群（改）", R + "/ding/send?access_token=" + DING_TOKEN, DING_SECRET),
                   row)
@@ -581,6 +691,35 @@ with Server("notify", extra_args=FLAGS) as srv:
         post(admin, {"op": "active", "id": str(cid), "active": "1"})
         got = wait_status(srv, cid, "sent", 10 * SLOW)
         check("sent once switched on again", got and got[-1][1] == "sent", got)
+
+    @section("a new address needs the secret again: never sent to a server just typed")
+    def _():
+        cid = ids["webhook"]
+        before = db_rows(srv, "SELECT * FROM channels WHERE id = ?", (cid,))
+        r = admin.get(URL + "?edit=%d" % cid)
+        form = [f for f in r.page.forms() if f.get("id") == str(cid) and "target" in f.names]
+        check("the edit form is there", len(form) == 1)
+        if not form:
+            return
+        check("the form says the secret must be given again with a new address",
+              "更改地址时须重新填写" in r.text)
+        r = admin.submit(form[0], {"target": R + "/hook/moved", "secret": ""})
+        check("new address, no secret: 400 naming the secret", r.status == 400 and "密钥" in r.text,
+              r.describe())
+        check("nothing changed", db_rows(srv, "SELECT * FROM channels WHERE id = ?", (cid,)) == before)
+        check("the refused page shows no secret", not no_secret_in(r.text), no_secret_in(r.text))
+        r = admin.get(URL + "?edit=%d" % cid)
+        form = [f for f in r.page.forms() if f.get("id") == str(cid) and "target" in f.names]
+        r = admin.submit(form[0], {"target": R + "/hook/moved", "secret": "moved-secret-7"})
+        check("new address with its secret: saved (303)", r.status == 303, r.describe())
+        post(admin, {"op": "test", "id": str(cid)})
+        check("the test message goes to the new address", recv.wait_for("/hook/moved", 1, 10 * SLOW))
+        got = recv.requests("/hook/moved")
+        if got:
+            want = "sha256=" + hmac.new(b"moved-secret-7", got[0]["body"], hashlib.sha256).hexdigest()
+            check("signed with the new secret, not the old",
+                  got[0]["headers"].get("x-taizhang-signature") == want)
+        wait_status(srv, cid, "sent", 10 * SLOW)
 
     @section("SIGKILL while the receiver holds the request: delivered after a restart")
     def _():
@@ -611,8 +750,8 @@ with Server("notify", extra_args=FLAGS) as srv:
               len(reqs) == 2 and keys[0] == keys[1] == row[3], keys)
         check("the same body both times", len(reqs) == 2 and reqs[0]["body"] == reqs[1]["body"])
         check("nothing else lost: every message sent",
-              rows(srv, "SELECT count(*) FROM outbox WHERE status <> 'sent'")[0][0] == 0,
-              rows(srv, "SELECT id, status, last_error FROM outbox WHERE status <> 'sent'"))
+              db_rows(srv, "SELECT count(*) FROM outbox WHERE status <> 'sent'")[0][0] == 0,
+              db_rows(srv, "SELECT id, status, last_error FROM outbox WHERE status <> 'sent'"))
         check("no sanitizer report from the killed server", not rep, rep)
 
     @section("SIGTERM while sending: the claim is given back, sent at once after a restart")
@@ -632,6 +771,32 @@ with Server("notify", extra_args=FLAGS) as srv:
         got = wait_status(srv, cid, "sent", 8 * SLOW)
         check("sent within seconds of the restart (no lease to wait for)",
               got and got[-1][1] == "sent" and got[-1][2] == 1, got)
+
+    @section("tick purges what was sent more than --outbox-keep-days ago, and only that")
+    def _():
+        total = db_rows(srv, "SELECT count(*) FROM outbox")[0][0]
+        # As of midnight, 1 June 2021 (no digest is due then).
+        args = ["tick", "--db", srv.db, "--no-send", "--now", "2021-06-01T00:00:00+08:00"]
+        rc, out, err = run_cli(args + ["--outbox-keep-days", "-3"])
+        check("a bad --outbox-keep-days is named and the default used: nothing was sent that long"
+              " before", rc == 0 and "outbox-keep-days" in err and
+              db_rows(srv, "SELECT count(*) FROM outbox")[0][0] == total, (rc, err[-500:]))
+        old = db_rows(srv, "SELECT id FROM outbox WHERE status = 'sent' ORDER BY id LIMIT 3")
+        old = [x[0] for x in old]
+        # Sent in January 2021 (and one failed then, which is kept).
+        write(srv, "UPDATE outbox SET sent_at = 1609459200 WHERE id IN (%s)" % ",".join("?" * len(old)),
+              old)
+        write(srv, "INSERT INTO outbox(channel_id, topic, idem_key, title, body, status, next_at,"
+                   " created_at) VALUES (?, 'daily', 'daily/old-failed', 't', 'b', 'failed', 0, 0)",
+              (ids["wecom"],))
+        rc, out, err = run_cli(args + ["--outbox-keep-days", "90"])
+        check("tick with --outbox-keep-days 90 exits 0", rc == 0, (rc, out, err[-500:]))
+        left = db_rows(srv, "SELECT id FROM outbox WHERE id IN (%s)" % ",".join("?" * len(old)), old)
+        check("the three sent in January are gone", left == [], left)
+        check("everything else is kept (the old failed one too)",
+              db_rows(srv, "SELECT count(*) FROM outbox")[0][0] == total + 1 - 3 and
+              db_rows(srv, "SELECT count(*) FROM outbox WHERE idem_key = 'daily/old-failed'")[0][0] == 1)
+        check("the page still lists the outbox", admin.get(URL).status == 200)
 
 recv.shutdown()
 sink.shutdown()

@@ -5,11 +5,16 @@ The browser tests (tests/browser/test_screen.mjs) watch the kiosk page itself; t
 checks what the server answers, and runs under valgrind too: the open public matters, the
 ones closed in the last 30 days struck through (<s>), the three rates, never a private
 matter or a resident's name or phone; the refresh and slide intervals and their 400s; the
-page's script from /static under the CSP. /care: the cookie, the way back, no open
-redirect, CSRF, and the mode only on resident pages."""
+page's script from /static under the CSP; 近30天销号 counted by the day each matter was
+closed; the overdue count over every year; the slides kept a short while for every
+screen and then refreshed; an error answered with a page that reloads itself. /care: the
+cookie, the way back, no open redirect, CSRF, the mode only on resident pages, and the
+switch on a form sent back."""
 import os
 import re
+import sqlite3
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (Server, act, check, done, matter_page, require_binary, section,  # noqa: E402
@@ -17,6 +22,32 @@ from harness import (Server, act, check, done, matter_page, require_binary, sect
 
 require_binary()
 NAME, PHONE = "欧阳淼", "13611112222"
+KEEP_MAX = 60  # seconds the kiosk keeps its slides at most (screen.c CACHE_MAX)
+
+
+def screen_until(client, ok, path="/screen"):
+    """GET path until ok(response) or the slides kept have surely been computed
+    again (KEEP_MAX and a margin); the last answer."""
+    deadline = time.time() + KEEP_MAX + 15
+    while True:
+        r = client.get(path)
+        if ok(r) or time.time() > deadline:
+            return r
+        time.sleep(0.5)
+
+
+def slide_text(r, name):
+    s = r.page.find("section", cls="slide", **{"data-slide": name}) if r.status == 200 else None
+    return s.text() if s else ""
+
+
+def ledger(srv, sql, *args):
+    """A change made behind the server's back (the test's own setup)."""
+    con = sqlite3.connect(srv.db, timeout=30, isolation_level=None)
+    try:
+        con.execute(sql, args)
+    finally:
+        con.close()
 
 with Server("screen") as srv:
     web = srv.client("resident")
@@ -74,6 +105,67 @@ with Server("screen") as srv:
             r = web.get("/screen?" + q)
             check("/screen?%s: 400 in Chinese" % q, r.status == 400 and "刷新间隔不正确" in r.text, r.describe())
 
+    @section("/screen: 近30天销号 by closing day, overdue over every year")
+    def _():
+        now = int(time.time())
+        _, old_closed, _ = submit_matter(web, "建设路旧路灯更换", "去年的事。")
+        _, old_open, _ = submit_matter(web, "人民路积水", "前年反映的，至今未办。")
+        _, old_private, _ = submit_matter(web, "独居老人房屋漏雨", "前年反映。", public=False)
+        # Closed 40 days ago (outside the 30 days), and two matters handed in two
+        # years ago that are still open and long past their deadline.
+        ledger(srv, "UPDATE matters SET status = 'closed', closed_at = ? WHERE number = ?",
+               now - 40 * 86400, old_closed)
+        for n in (old_open, old_private):
+            ledger(srv, "UPDATE matters SET created_at = ?, deadline = '2024-12-31' WHERE number = ?",
+                   now - 730 * 86400, n)
+        r = screen_until(web, lambda r: old_closed not in r.text and "共 1 件" in slide_text(r, "closed") and
+                         "超期 1 件" in slide_text(r, "rates"))
+        closed = slide_text(r, "closed")
+        check("近30天销号: the matter closed today, counted (共 1 件)",
+              closed_no in closed and "共 1 件" in closed, closed)
+        check("近30天销号: a matter closed 40 days ago is neither listed nor counted",
+              old_closed not in r.text, closed)
+        rates = slide_text(r, "rates")
+        check("the overdue count takes every year's public open matters past their deadline "
+              "(one from two years ago), never a private one", "公开事项当前超期 1 件" in rates, rates)
+        check("the matter from two years ago is on the open slide, overdue",
+              old_open in slide_text(r, "open") and "已超期" in slide_text(r, "open"))
+
+    @section("/screen: slides kept for every screen, then refreshed")
+    def _():
+        a = web.get("/screen?refresh=5&every=8")
+        b = web.get("/screen?every=30")
+        body = lambda r: re.search(r'<main id="slides">.*</main>', r.text, re.S).group(0)  # noqa: E731
+        check("the slides do not depend on refresh and every (one copy for every screen)",
+              a.status == b.status == 200 and body(a) == body(b))
+        _, fresh, _ = submit_matter(web, "光明巷垃圾桶破损", "请更换。")
+        r = screen_until(web, lambda r: fresh in r.text)
+        check("a matter handed in shows once the slides kept are computed again (within %d s)" % KEEP_MAX,
+              fresh in slide_text(r, "open"), r.describe())
+
+    @section("/screen: errors")
+    def _():
+        r = web.post_form("/screen", [("x", "1")])
+        check("POST /screen: 405, the kiosk's error page, no reload (an address error stays)",
+              r.status == 405 and 'class="kiosk"' in r.text and 'http-equiv="refresh"' not in r.text,
+              r.describe())
+        r = web.get("/screen?refresh=1")
+        check("a bad interval: 400 without a reload", r.status == 400 and 'http-equiv="refresh"' not in r.text)
+        # A fault only a test makes: a table the slides read is away.
+        ledger(srv, "ALTER TABLE areas RENAME TO areas_away")
+        try:
+            r = screen_until(web, lambda r: r.status >= 500)
+        finally:
+            ledger(srv, "ALTER TABLE areas_away RENAME TO areas")
+        m = re.search(r'<meta http-equiv="refresh" content="(\d+)">', r.text)
+        check("a database error: 500 with a page that reloads itself after 30 to 60 s",
+              r.status == 500 and m is not None and 30 <= int(m.group(1)) <= 60 and
+              'class="kiosk"' in r.text and "本页稍后自动重试" in r.text and "screen.js" not in r.text,
+              r.describe())
+        srv.server_errors = [e for e in srv.server_errors if "/screen" not in e.split("\n")[0]]
+        r = web.get("/screen")
+        check("after the fault: the slides again", r.status == 200 and 'id="slides"' in r.text, r.describe())
+
     @section("/care: the elderly-friendly mode")
     def _():
         c = srv.client("elder")
@@ -105,5 +197,15 @@ with Server("screen") as srv:
         r = c.submit(c.get("/").page.form(action="/care"), {"on": "0"})
         check("/care on=0: the cookie is deleted", r.status == 303 and "tz_care" not in c.cookies and
               'class="care"' not in c.get("/").text, r.describe())
+        sw = c.get("/submit").page.form(action="/care")
+        check("on a page asked for with GET the switch is there to press",
+              sw is not None and "hidden" not in sw.node.attrs and "data-inplace" not in sw.node.attrs)
+        form = c.get("/submit").page.form(action="/submit", method="post")
+        r = c.submit(form, {"title": "", "description": "东风街井盖松动，请尽快处理。"})
+        sw = r.page.form(action="/care") if r.status == 400 else None
+        check("on the form sent back with an error (an answer to a POST) the switch is hidden, for "
+              "form.js to switch in place: going back to it would lose what was typed",
+              sw is not None and "hidden" in sw.node.attrs and "data-inplace" in sw.node.attrs and
+              "东风街井盖松动" in r.text, r.describe())
 
 done()

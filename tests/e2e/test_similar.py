@@ -8,13 +8,12 @@ duplicate."""
 import json
 import os
 import re
-import sqlite3
 import sys
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (new_api_key, png_1x1, NUMBER_RE, Server, check, done, require_binary,  # noqa: E402
-                     section, short, submit_matter)
+from harness import (new_api_key, png_1x1, NUMBER_RE, Server, check, db_rows, done,  # noqa: E402
+                     require_binary, section, short, submit_matter)
 
 require_binary()
 
@@ -28,14 +27,6 @@ A_NAME, A_PHONE = "亓鹂燚", "15820937716"
 B_NAME, B_PHONE = "禚翀彧", "13977120458"
 P_NAME, P_PHONE = "隗霁甄", "17730418825"
 S = {}
-
-
-def db_rows(srv, sql, args=()):
-    con = sqlite3.connect(srv.db, timeout=10)
-    try:
-        return con.execute(sql, args).fetchall()
-    finally:
-        con.close()
 
 
 def matter_count(srv):

@@ -158,8 +158,8 @@ with Server("supervise") as srv:
             x("UPDATE matters SET deadline = ? WHERE number = ?", day(-30), S[k])
         now = day(0) + "T09:30:00+08:00"
         rc, out, err = tick(now, "--urge-interview-after", "0")
-        check("tick (约谈 off): 3 overdue, 3 urged, 督办 messages queued",
-              rc == 0 and re.search(r": 0 reminded, 3 overdue, 3 urged \(5 督办 messages\)", out),
+        check("tick (约谈 off): 3 overdue, 3 urged, one 督办 message per channel that takes it",
+              rc == 0 and re.search(r": 0 reminded, 3 overdue, 3 urged \(2 督办 messages\)", out),
               out + err)
         check("each matter is at 挂牌督办", [level(S[k]) for k in "abc"] == [2, 2, 2])
         ev = events(S["a"], "urge")
@@ -173,18 +173,23 @@ with Server("supervise") as srv:
               rc == 0 and re.search(r": 0 reminded, 0 overdue, 0 urged", out) and
               state() == before, out)
         office, cg = S["ch"]["办公室督办群"], S["ch"]["城管局群"]
-        keys = [k for (k,) in q("SELECT idem_key FROM outbox WHERE topic = 'urge' ORDER BY id")]
-        want = sorted(["urge/%s/2/%d" % (S["a"], office), "urge/%s/2/%d" % (S["a"], cg),
-                       "urge/%s/2/%d" % (S["b"], office), "urge/%s/2/%d" % (S["c"], office),
-                       "urge/%s/2/%d" % (S["c"], cg)])
-        check("督办 messages once per matter, tier and channel that takes urge (%d)" % len(want),
-              sorted(keys) == want, keys)
-        bodies = q("SELECT title || body FROM outbox WHERE topic = 'urge'")
+        rows = q("SELECT channel_id, idem_key, title, body FROM outbox WHERE topic = 'urge'"
+                 " ORDER BY id")
+        check("one message to the office's channel and one to 城管局's, keyed by day and channel",
+              sorted(r[0] for r in rows) == sorted([office, cg]) and
+              all(r[1].startswith("urge/%s/%d/e" % (day(0), r[0])) for r in rows), rows)
+        by = {r[0]: r for r in rows}
+        check("the office's lists all three, 城管局's its own two",
+              by.get(office, ("",) * 4)[2] == "督办通报：新列入督办3件（挂牌督办3件）" and
+              all(S[k] in by[office][3] for k in "abc") and
+              by.get(cg, ("",) * 4)[2] == "督办通报：新列入督办2件（挂牌督办2件）" and
+              S["b"] not in by[cg][3], rows)
         check("no message names a resident, nor the private matter's title",
-              not any(leaks(b) or "私事" in b for (b,) in bodies), bodies)
+              not any(leaks(r[2] + r[3]) or "私事" in r[2] + r[3] for r in rows), rows)
         rc, out, err = tick(day(0) + "T10:00:00+08:00")
-        check("the next tick with the defaults: 约谈督办",
-              [level(S[k]) for k in "abc"] == [3, 3, 3], out + err)
+        check("the next tick with the defaults: 约谈督办, again one message per channel",
+              [level(S[k]) for k in "abc"] == [3, 3, 3] and
+              re.search(r", 3 urged \(2 督办 messages\)", out), out + err)
 
     @section("the public board and page mark 挂牌督办/约谈督办, nothing personal")
     def _():
@@ -317,6 +322,9 @@ with Server("supervise") as srv:
                   r.status == 200 and "日调度" in r.text and "周督导" in r.text and
                   S["a"] in r.text, short(r.text, 600))
             check("%s: nothing personal on it" % login, not leaks(r.text), leaks(r.text))
+        r = leader.get("/staff/dispatch")
+        check("daily-at by default 08:30: 新增 counted from 08:30", "08:30以来" in r.text,
+              short(r.text, 1500))
         r = leader.get("/staff/dispatch?department=" + dept_id("swj"))
         check("a leader may look at one department's",
               r.status == 200 and "水务局 日调度" in r.text and S["a"] not in r.text,
@@ -359,9 +367,36 @@ with Server("supervise") as srv:
               sw_body and sw_body[0].startswith("# 水务局 日调度"), sw_body)
         check("no digest names a resident", not any(leaks(r[1] + r[2]) for r in rows))
 
+    @section("重办 starts 督办 afresh: the mark goes at once, new tiers are told again")
+    def _():
+        n = S["a"]
+        hroad = srv.staff("hroad")
+        r = act(hroad, n, "resolve", {"note": "井盖已更换。"})
+        check("the department resolves the 约谈督办 matter → 303", r.status == 303, r.describe())
+        r = S["anon"].get("/t/" + n)
+        check("resolved: the public page no longer marks it",
+              r.status == 200 and 'class="urge' not in r.text, short(r.text, 800))
+        r = act(leader, n, "reopen", {"note": "群众反映仍有响声，重办。"})
+        check("the leader reopens it (重办) → 303", r.status == 303, r.describe())
+        check("… at no tier, with a fresh deadline", level(n) == 0 and
+              q("SELECT deadline > ? FROM matters WHERE number = ?", day(0), n)[0][0] == 1)
+        r = S["anon"].get("/t/" + n)
+        check("… and neither its public page nor the board marks it",
+              'class="urge' not in r.text and
+              not any(n in t and 'class="urge' in t for t in re.findall(
+                  r"<tr\b.*?</tr>", S["anon"].get("/board").text, re.S)), short(r.text, 800))
+        x("UPDATE matters SET deadline = ? WHERE number = ?", day(-30), n)
+        before = len(q("SELECT 1 FROM outbox WHERE topic = 'urge'"))
+        rc, out, err = tick(day(0) + "T11:00:00+08:00")
+        rows = q("SELECT channel_id, title, body FROM outbox WHERE topic = 'urge' ORDER BY id")[before:]
+        check("the new round: overdue and 约谈督办 again, told to both channels",
+              rc == 0 and level(n) == 3 and re.search(r": 0 reminded, 1 overdue, 1 urged", out)
+              and len(rows) == 2 and all(n in r[2] and "约谈督办1件" in r[1] for r in rows),
+              (out + err, rows))
+
     @section("the server's own tick (--tick-seconds 1)")
     def _():
-        with Server("serve-tick", extra_args=["--tick-seconds", "1"]) as s2:
+        with Server("serve-tick", extra_args=["--tick-seconds", "1", "--daily-at", "00:00"]) as s2:
             res = s2.client("resident")
             r, n, _ = submit_matter(res, "垃圾未清运", "小区门口垃圾。", name=NAME, phone=PHONE)
             ld = s2.staff("leader1")
@@ -382,6 +417,10 @@ with Server("supervise") as srv:
             r = ld.get("/staff/m/" + n)
             check("the staff page shows the reminder as 到期提醒", "到期提醒" in r.text,
                   short(r.text, 800))
+            r = ld.get("/staff/dispatch")
+            check("--daily-at 00:00: /staff/dispatch counts 新增 from 00:00, as the pushed digest",
+                  r.status == 200 and "00:00以来" in r.text and "08:30以来" not in r.text,
+                  short(r.text, 1500))
         rc, out, err = run_cli(["serve", "--db", os.path.join(srv.dir, "x.db"), "--listen",
                                 "127.0.0.1:0", "--urge-listed-after", "99", "--urge-interview-after",
                                 "5"])

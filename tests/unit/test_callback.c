@@ -8,7 +8,6 @@
  */
 #include "unit.h"
 
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -35,45 +34,28 @@ static int64_t at(const char *date)
 	return calendar_day_start(date) + 10 * 3600;
 }
 
-static actor make_actor(unsigned role, int64_t id, int64_t dept, const char *name)
-{
-	actor a;
-	memset(&a, 0, sizeof a);
-	a.role = role;
-	a.user_id = id;
-	a.department_id = dept;
-	snprintf(a.name, sizeof a.name, "%s", name);
-	return a;
-}
-
 static int setup(void **state)
 {
 	fixture *f = calloc(1, sizeof *f);
-	char *err = NULL, *msg = NULL;
+	char *msg = NULL;
 	int64_t uid = 0;
-	user_set_hash_cost(crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN);
-	f->d = db_open(":memory:", &err);
-	assert_non_null(f->d);
-	assert_int_equal(db_migrate(f->d), 0);
+	f->d = unit_ledger_open();
 	assert_int_equal(catalog_install_defaults(f->d), LEDGER_OK);
-	department a = {0, "zjj", "住房和城乡建设局", "", true}, b = {0, "cgj", "城市管理局", "", true};
-	assert_int_equal(department_save(f->d, &a, &msg), LEDGER_OK);
-	assert_int_equal(department_save(f->d, &b, &msg), LEDGER_OK);
-	f->dept = a.id;
-	f->other = b.id;
+	f->dept = unit_department(f->d, "zjj", "住房和城乡建设局");
+	f->other = unit_department(f->d, "cgj", "城市管理局");
 	f->cat = db_scalar(f->d, 0, "SELECT id FROM categories WHERE code = 'water'", "");
 	assert_int_equal(user_add(f->d, "wangfang", "王芳", "clerk", NULL, "password1", at("2026-09-01"),
 				  &uid, &msg), LEDGER_OK);
-	f->clerk = make_actor(ROLE_CLERK, uid, 0, "王芳");
+	f->clerk = unit_actor(ROLE_CLERK, uid, 0, "王芳");
 	assert_int_equal(user_add(f->d, "lihua", "李华", "handler", "zjj", "password1",
 				  at("2026-09-01"), &uid, &msg), LEDGER_OK);
-	f->handler = make_actor(ROLE_HANDLER, uid, f->dept, "李华");
+	f->handler = unit_actor(ROLE_HANDLER, uid, f->dept, "李华");
 	assert_int_equal(user_add(f->d, "zhaoqiang", "赵强", "handler", "cgj", "password1",
 				  at("2026-09-01"), &uid, &msg), LEDGER_OK);
-	f->other_handler = make_actor(ROLE_HANDLER, uid, f->other, "赵强");
-	f->leader = make_actor(ROLE_LEADER, 0, 0, "陈书记");
-	f->observer = make_actor(ROLE_OBSERVER, 0, 0, "监委会");
-	f->resident = make_actor(ROLE_NONE, 0, 0, "");
+	f->other_handler = unit_actor(ROLE_HANDLER, uid, f->other, "赵强");
+	f->leader = unit_actor(ROLE_LEADER, 0, 0, "陈书记");
+	f->observer = unit_actor(ROLE_OBSERVER, 0, 0, "监委会");
+	f->resident = unit_actor(ROLE_NONE, 0, 0, "");
 	*state = f;
 	return 0;
 }
@@ -178,10 +160,20 @@ static void test_missed_calls_count(void **state)
 	assert_int_equal(status(f, n), ST_RESOLVED);
 	assert_int_equal(version(f, n), v + 2);
 	assert_null(text(f, "SELECT rating FROM matters WHERE number = ?", n));
-	/* the events: internal, numbered, with the clerk's note */
+	/* the events: internal, numbered; the clerk's words not in the note
+	 * (everyone who opens the matter reads it) but in the data's comment,
+	 * as a rating's (only those who may see personal data read it) */
 	char *last = text(f, "SELECT e.note FROM events e JOIN matters m ON m.id = e.matter_id"
 			     " WHERE m.number = ? ORDER BY e.id DESC LIMIT 1", n);
-	assert_string_equal(last, "回访未接通（占线），第2次：下午再打");
+	assert_string_equal(last, "回访未接通（占线），第2次");
+	free(last);
+	last = text(f, "SELECT json_extract(e.data, '$.comment') FROM events e JOIN matters m"
+		       " ON m.id = e.matter_id WHERE m.number = ? ORDER BY e.id DESC LIMIT 1", n);
+	assert_string_equal(last, "下午再打");
+	free(last);
+	last = text(f, "SELECT e.note || e.data FROM events e JOIN matters m ON m.id = e.matter_id"
+		       " WHERE m.number = ? AND e.action = 'callback_missed' ORDER BY e.id LIMIT 1", n);
+	assert_string_equal(last, "回访未接通（无人接听），第1次{\"outcome\":\"no_answer\",\"attempt\":1}");
 	free(last);
 	assert_int_equal(scalar(f, "SELECT count(*) FROM events e JOIN matters m ON m.id = e.matter_id"
 				   " WHERE m.number = ? AND e.action = 'callback_missed' AND e.public = 0",
@@ -362,7 +354,7 @@ static void test_task_list(void **state)
 	resolved_on(f, "2026-11-03", a);
 	resolved_on(f, "2026-11-02", b);
 	resolved_on(f, "2026-11-04", c);
-	assert_int_equal(act_at(f, &f->clerk, b, missed("busy", NULL), at("2026-11-05")), LEDGER_OK);
+	assert_int_equal(act_at(f, &f->clerk, b, missed("busy", WORDS), at("2026-11-05")), LEDGER_OK);
 	assert_int_equal(act_at(f, &f->clerk, c, reached("yes", "satisfied", NULL), at("2026-11-05")),
 			 LEDGER_OK);
 	callback_task *v = NULL;
@@ -379,20 +371,24 @@ static void test_task_list(void **state)
 	assert_int_equal(v[1].attempts, 0);
 	assert_int_equal(v[0].waited, 4); /* 11-03 .. 11-06 */
 	assert_string_equal(v[0].submitter_phone, RESIDENT_PHONE);
-	assert_non_null(strstr(v[0].last_note, "占线"));
+	/* the last attempt's note, with the clerk's words for those who may
+	 * read them */
+	assert_string_equal(v[0].last_note, "回访未接通（占线），第1次：" WORDS);
 	callback_tasks_free(v, n);
-	/* a handler of another department: no personal data */
+	/* a handler of another department: no personal data, nor the words */
 	assert_int_equal(callback_list(f->d, &f->other_handler, &all, at("2026-11-06"), &v, &n,
 				       &total), LEDGER_OK);
 	for (size_t i = 0; i < n; i++) {
 		assert_string_equal(v[i].submitter_phone, "");
 		assert_string_equal(v[i].submitter_name, "");
 	}
+	assert_string_equal(v[0].last_note, "回访未接通（占线），第1次");
 	callback_tasks_free(v, n);
 	/* observers neither */
 	assert_int_equal(callback_list(f->d, &f->observer, &all, at("2026-11-06"), &v, &n, &total),
 			 LEDGER_OK);
 	assert_string_equal(v[0].submitter_phone, "");
+	assert_string_equal(v[0].last_note, "回访未接通（占线），第1次");
 	callback_tasks_free(v, n);
 	/* attempts: never called / called at least once; a department */
 	callback_filter never = {0, 0, 0, 0, 0}, tried = {0, 1, -1, 0, 0}, other = {f->other, 0, -1, 0, 0};

@@ -8,7 +8,6 @@
  */
 #include "unit.h"
 
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -75,34 +74,47 @@ static void test_due_dates(void **state)
 static void test_rules(void **state)
 {
 	(void)state;
-	assert_true(duty_rule_valid(DUTY_YEARLY, 2, 29));
-	assert_false(duty_rule_valid(DUTY_YEARLY, 2, 30));
-	assert_false(duty_rule_valid(DUTY_YEARLY, 4, 31));
-	assert_false(duty_rule_valid(DUTY_YEARLY, 13, 1));
-	assert_false(duty_rule_valid(DUTY_YEARLY, 0, 1));
-	assert_true(duty_rule_valid(DUTY_HALF_YEARLY, 6, 31));
-	assert_false(duty_rule_valid(DUTY_HALF_YEARLY, 7, 1));
-	assert_false(duty_rule_valid(DUTY_QUARTERLY, 4, 1));
-	assert_false(duty_rule_valid(DUTY_MONTHLY, 0, 32));
-	assert_false(duty_rule_valid(DUTY_MONTHLY, 3, 5));
-	assert_false(duty_rule_valid(DUTY_WEEKLY, 0, 8));
-	assert_false(duty_rule_valid(DUTY_WEEKLY, 0, 0));
-	assert_false(duty_rule_valid(-1, 0, 1));
+	static const struct {
+		int r, month, day;
+		bool valid;
+	} rules[] = {
+		{DUTY_YEARLY, 2, 29, true},
+		{DUTY_YEARLY, 2, 30, false},
+		{DUTY_YEARLY, 4, 31, false},
+		{DUTY_YEARLY, 13, 1, false},
+		{DUTY_YEARLY, 0, 1, false},
+		{DUTY_HALF_YEARLY, 6, 31, true},
+		{DUTY_HALF_YEARLY, 7, 1, false},
+		{DUTY_QUARTERLY, 4, 1, false},
+		{DUTY_MONTHLY, 0, 32, false},
+		{DUTY_MONTHLY, 3, 5, false},  /* a month where none belongs */
+		{DUTY_WEEKLY, 0, 8, false},
+		{DUTY_WEEKLY, 0, 0, false},
+		{-1, 0, 1, false},            /* no such recurrence */
+	};
+	for (size_t i = 0; i < ARRAY_LEN(rules); i++)
+		if (duty_rule_valid(rules[i].r, rules[i].month, rules[i].day) != rules[i].valid)
+			fail_msg("rule %zu (recurrence %d, %d-%d): expected %s", i, rules[i].r,
+				 rules[i].month, rules[i].day, rules[i].valid ? "valid" : "invalid");
 	char out[11] = "unchanged";
 	assert_false(duty_due_on_or_after(DUTY_MONTHLY, 0, 25, "2026-02-30", out));
 	assert_false(duty_due_on_or_after(DUTY_MONTHLY, 0, 0, "2026-02-01", out));
 	assert_false(duty_due_on_or_after(DUTY_YEARLY, 1, 1, "9999-06-01", out));
-	char text[128];
-	duty_rule_text(DUTY_YEARLY, 12, 31, text, sizeof text);
-	assert_string_equal(text, "每年12月31日前");
-	duty_rule_text(DUTY_MONTHLY, 0, 31, text, sizeof text);
-	assert_string_equal(text, "每月月底前");
-	duty_rule_text(DUTY_WEEKLY, 0, 5, text, sizeof text);
-	assert_string_equal(text, "每周五前");
-	duty_rule_text(DUTY_QUARTERLY, 3, 31, text, sizeof text);
-	assert_string_equal(text, "每季度（3月、6月、9月、12月）月底前");
-	duty_rule_text(DUTY_HALF_YEARLY, 6, 20, text, sizeof text);
-	assert_string_equal(text, "每半年（6月、12月）20日前");
+	static const struct {
+		int r, month, day;
+		const char *text;
+	} texts[] = {
+		{DUTY_YEARLY, 12, 31, "每年12月31日前"},
+		{DUTY_MONTHLY, 0, 31, "每月月底前"},
+		{DUTY_WEEKLY, 0, 5, "每周五前"},
+		{DUTY_QUARTERLY, 3, 31, "每季度（3月、6月、9月、12月）月底前"},
+		{DUTY_HALF_YEARLY, 6, 20, "每半年（6月、12月）20日前"},
+	};
+	for (size_t i = 0; i < ARRAY_LEN(texts); i++) {
+		char text[128];
+		duty_rule_text(texts[i].r, texts[i].month, texts[i].day, text, sizeof text);
+		assert_string_equal(text, texts[i].text);
+	}
 	for (int r = 0; r < DUTY_NRECURRENCES; r++)
 		assert_int_equal(duty_recurrence_from_name(duty_recurrence_name(r)), r);
 	assert_int_equal(duty_recurrence_from_name("daily"), -1);
@@ -123,46 +135,29 @@ static int64_t at(const char *date)
 	return calendar_day_start(date) + 10 * 3600;
 }
 
-static actor make_actor(unsigned role, int64_t id, int64_t dept, const char *name)
-{
-	actor a;
-	memset(&a, 0, sizeof a);
-	a.role = role;
-	a.user_id = id;
-	a.department_id = dept;
-	snprintf(a.name, sizeof a.name, "%s", name);
-	return a;
-}
-
 static int setup(void **state)
 {
 	fixture *f = calloc(1, sizeof *f);
-	char *err = NULL, *msg = NULL;
+	char *msg = NULL;
 	int64_t uid = 0;
-	user_set_hash_cost(crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN);
-	f->d = db_open(":memory:", &err);
-	assert_non_null(f->d);
-	assert_int_equal(db_migrate(f->d), 0);
-	department a = {0, "swj", "社会事务局", "", true}, b = {0, "cgj", "城市管理局", "", true};
-	assert_int_equal(department_save(f->d, &a, &msg), LEDGER_OK);
-	assert_int_equal(department_save(f->d, &b, &msg), LEDGER_OK);
-	f->dept = a.id;
-	f->other = b.id;
+	f->d = unit_ledger_open();
+	f->dept = unit_department(f->d, "swj", "社会事务局");
+	f->other = unit_department(f->d, "cgj", "城市管理局");
 	int64_t t = at("2026-01-05");
 	assert_int_equal(user_add(f->d, "admin", "赵磊", "admin", NULL, "password1", t, &uid, &msg), LEDGER_OK);
-	f->admin = make_actor(ROLE_ADMIN, uid, 0, "赵磊");
+	f->admin = unit_actor(ROLE_ADMIN, uid, 0, "赵磊");
 	assert_int_equal(user_add(f->d, "leader", "王建华", "leader", NULL, "password1", t, &uid, &msg), LEDGER_OK);
-	f->leader = make_actor(ROLE_LEADER, uid, 0, "王建华");
+	f->leader = unit_actor(ROLE_LEADER, uid, 0, "王建华");
 	assert_int_equal(user_add(f->d, "clerk", "李秀梅", "clerk", NULL, "password1", t, &uid, &msg), LEDGER_OK);
-	f->clerk = make_actor(ROLE_CLERK, uid, 0, "李秀梅");
+	f->clerk = unit_actor(ROLE_CLERK, uid, 0, "李秀梅");
 	assert_int_equal(user_add(f->d, "swj", "吴桂芳", "handler", "swj", "password1", t, &uid, &msg), LEDGER_OK);
-	f->handler = make_actor(ROLE_HANDLER, uid, f->dept, "吴桂芳");
+	f->handler = unit_actor(ROLE_HANDLER, uid, f->dept, "吴桂芳");
 	assert_int_equal(user_add(f->d, "cgj", "刘志强", "handler", "cgj", "password1", t, &uid, &msg), LEDGER_OK);
-	f->other_handler = make_actor(ROLE_HANDLER, uid, f->other, "刘志强");
+	f->other_handler = unit_actor(ROLE_HANDLER, uid, f->other, "刘志强");
 	assert_int_equal(user_add(f->d, "obs", "高玉兰", "observer", NULL, "password1", t, &uid, &msg), LEDGER_OK);
-	f->observer = make_actor(ROLE_OBSERVER, uid, 0, "高玉兰");
+	f->observer = unit_actor(ROLE_OBSERVER, uid, 0, "高玉兰");
 	assert_int_equal(user_add(f->d, "gao", "高书记", "observer", NULL, "password1", t, &uid, &msg), LEDGER_OK);
-	f->secretary = make_actor(ROLE_OBSERVER, uid, 0, "高书记");
+	f->secretary = unit_actor(ROLE_OBSERVER, uid, 0, "高书记");
 	f->secretary_id = uid;
 	*state = f;
 	return 0;
@@ -409,8 +404,9 @@ static void test_due_list(void **state)
 	duty_list_free(d, n);
 }
 
-/* duty_tick with an explicit now: one message per duty, due date and
- * channel, only inside the reminder window, never twice. */
+/* duty_tick with an explicit now: per duty, due date and channel one
+ * reminder inside the reminder window and one notice once it is overdue,
+ * never twice. */
 static void test_tick(void **state)
 {
 	fixture *f = *state;
@@ -450,9 +446,19 @@ static void test_tick(void **state)
 	/* again, the same day and later while it is still due: nothing new */
 	assert_int_equal(duty_tick(f->d, at("2026-09-30") + 600, &queued), LEDGER_OK);
 	assert_int_equal(queued, 0);
-	assert_int_equal(duty_tick(f->d, at("2026-10-12"), &queued), LEDGER_OK); /* overdue now */
+	/* 10-12, overdue: one notice to each channel, once */
+	assert_int_equal(duty_tick(f->d, at("2026-10-12"), &queued), LEDGER_OK);
+	assert_int_equal(queued, 2);
+	assert_int_equal(db_scalar(f->d, -1, "SELECT count(*) FROM outbox WHERE topic = 'duty'"
+					     " AND idem_key LIKE 'duty/%/2026-10-09/overdue/%'", ""), 2);
+	q = db_query(f->d, "SELECT title, body FROM outbox ORDER BY id DESC LIMIT 1", "");
+	assert_int_equal(db_step(q), DB_ROW);
+	assert_string_equal(db_text(q, 0), "定期工作已逾期：国庆前安全检查");
+	assert_non_null(strstr(db_text(q, 1), "应完成日期：2026-10-09（已逾期3天）"));
+	db_done(q);
+	assert_int_equal(duty_tick(f->d, at("2026-10-13"), &queued), LEDGER_OK);
 	assert_int_equal(queued, 0);
-	assert_int_equal(db_scalar(f->d, -1, "SELECT count(*) FROM outbox", ""), 2);
+	assert_int_equal(db_scalar(f->d, -1, "SELECT count(*) FROM outbox", ""), 4);
 	/* 10-28: the monthly one (10-31) is within 3 working days: office + 城管 */
 	assert_int_equal(duty_tick(f->d, at("2026-10-28"), &queued), LEDGER_OK);
 	assert_int_equal(queued, 2);
@@ -461,7 +467,41 @@ static void test_tick(void **state)
 	assert_int_equal(duty_set_active(f->d, &f->admin, stopped, false, t), LEDGER_OK);
 	assert_int_equal(duty_tick(f->d, at("2026-10-29"), &queued), LEDGER_OK);
 	assert_int_equal(queued, 0);
-	assert_int_equal(db_scalar(f->d, -1, "SELECT count(*) FROM outbox", ""), 4);
+	assert_int_equal(db_scalar(f->d, -1, "SELECT count(*) FROM outbox", ""), 6);
+}
+
+/* What people typed goes into a reminder as plain text, as in the digests:
+ * no link, heading or emphasis of its own in a robot's Markdown. */
+static void test_reminder_is_plain(void **state)
+{
+	fixture *f = *state;
+	int queued = -1;
+	int64_t t = at("2026-09-01");
+	duty x;
+	memset(&x, 0, sizeof x);
+	x.title = "述职[点此](http://x.example)";
+	x.description = "# 要求\n**按时**提交 > 存档";
+	x.person_name = "张三_李四";
+	x.recurrence = DUTY_MONTHLY;
+	x.due_day = 30;
+	x.lead_days = 3;
+	int64_t id = 0;
+	char *msg = NULL;
+	assert_int_equal(duty_save(f->d, &f->admin, &x, t, &id, &msg), LEDGER_OK);
+	assert_int_equal(db_exec(f->d, "INSERT INTO channels(name, kind, target, topics, created_at)"
+				    " VALUES ('全办', 'webhook', 'https://a.example/h', 'duty', 0)", ""),
+			 DB_DONE);
+	assert_int_equal(duty_tick(f->d, at("2026-09-29"), &queued), LEDGER_OK);
+	assert_int_equal(queued, 1);
+	db_stmt *q = db_query(f->d, "SELECT title, body FROM outbox", "");
+	assert_int_equal(db_step(q), DB_ROW);
+	assert_string_equal(db_text(q, 0), "定期工作提醒：述职［点此］（http://x.example）");
+	const char *body = db_text(q, 1);
+	assert_non_null(strstr(body, "【定期工作提醒】述职［点此］（http://x.example）\n"));
+	assert_non_null(strstr(body, "说明：＃ 要求 ＊＊按时＊＊提交 ＞ 存档\n"));
+	assert_non_null(strstr(body, "责任人：张三＿李四\n"));
+	assert_null(strstr(body, "]("));
+	db_done(q);
 }
 
 int main(void)
@@ -473,6 +513,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_complete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_due_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tick, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reminder_is_plain, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

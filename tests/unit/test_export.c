@@ -7,7 +7,6 @@
  */
 #include "unit.h"
 
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -15,7 +14,6 @@
 #include "ledger/catalog.h"
 #include "ledger/ledger.h"
 #include "ledger/lifecycle.h"
-#include "ledger/user.h"
 #include "report/export.h"
 
 #define NOW 1795400000 /* 2026-11-23 10:13:20 Beijing */
@@ -30,12 +28,7 @@ typedef struct fixture {
 
 static actor make_actor(unsigned role, int64_t dept)
 {
-	actor a;
-	memset(&a, 0, sizeof a);
-	a.role = role;
-	a.department_id = dept;
-	snprintf(a.name, sizeof a.name, "%s", "测试");
-	return a;
+	return unit_actor(role, 0, dept, "测试");
 }
 
 static void submit(fixture *f, const char *title, const char *name, const char *phone,
@@ -75,17 +68,10 @@ static void work(fixture *f, const char *number, int64_t dept)
 static int setup(void **state)
 {
 	fixture *f = calloc(1, sizeof *f);
-	char *err = NULL, *msg = NULL;
-	user_set_hash_cost(crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN);
-	f->d = db_open(":memory:", &err);
-	assert_non_null(f->d);
-	assert_int_equal(db_migrate(f->d), 0);
+	f->d = unit_ledger_open();
 	assert_int_equal(catalog_install_defaults(f->d), LEDGER_OK);
-	department a = {0, "zjj", "住房和城乡建设局", "", true}, b = {0, "cgj", "城市管理局", "", true};
-	assert_int_equal(department_save(f->d, &a, &msg), LEDGER_OK);
-	assert_int_equal(department_save(f->d, &b, &msg), LEDGER_OK);
-	f->dept = a.id;
-	f->other = b.id;
+	f->dept = unit_department(f->d, "zjj", "住房和城乡建设局");
+	f->other = unit_department(f->d, "cgj", "城市管理局");
 	f->cat = db_scalar(f->d, 0, "SELECT id FROM categories WHERE code = 'water'", "");
 	submit(f, "=HYPERLINK(\"http://x\")井盖", "甄公开", "13900000001", true, f->pub);
 	submit(f, "私密事项丙", "甄私密", "13900000002", false, f->priv);
@@ -119,15 +105,9 @@ static char *export_text(fixture *f, enum export_format fmt, bool public_export,
 	assert_non_null(x);
 	assert_int_equal(export_matters(x, f->d, &flt, TODAY, &err), LEDGER_OK);
 	assert_int_equal(export_close(x, rows, &err), 0);
-	FILE *in = fopen(f->path, "rb");
-	assert_non_null(in);
-	buf b = BUF_INIT;
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, in)) > 0)
-		buf_append(&b, chunk, n);
-	fclose(in);
-	return buf_steal(&b);
+	char *text = unit_read_file(f->path);
+	assert_non_null(text);
+	return text;
 }
 
 static void field_is(const char *in, const char *want)

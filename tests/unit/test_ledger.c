@@ -5,7 +5,6 @@
  */
 #include "unit.h"
 
-#include <sodium.h>
 #include <stdlib.h>
 
 #include "ledger/calendar.h"
@@ -22,42 +21,24 @@ typedef struct fixture {
 	actor clerk, handler, leader, observer, resident;
 } fixture;
 
-static actor make_actor(unsigned role, int64_t id, int64_t dept, const char *name)
-{
-	actor a;
-	memset(&a, 0, sizeof a);
-	a.role = role;
-	a.user_id = id;
-	a.department_id = dept;
-	snprintf(a.name, sizeof a.name, "%s", name);
-	return a;
-}
-
 static int setup(void **state)
 {
 	fixture *f = calloc(1, sizeof *f);
-	char *err = NULL;
-	user_set_hash_cost(crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN);
-	f->d = db_open(":memory:", &err);
-	assert_non_null(f->d);
-	assert_int_equal(db_migrate(f->d), 0);
-	assert_int_equal(catalog_install_defaults(f->d), LEDGER_OK);
 	char *msg = NULL;
-	department a = {0, "zjj", "住房和城乡建设局", "", true}, b = {0, "cgj", "城市管理局", "", true};
-	assert_int_equal(department_save(f->d, &a, &msg), LEDGER_OK);
-	assert_int_equal(department_save(f->d, &b, &msg), LEDGER_OK);
-	f->dept = a.id;
-	f->other = b.id;
+	f->d = unit_ledger_open();
+	assert_int_equal(catalog_install_defaults(f->d), LEDGER_OK);
+	f->dept = unit_department(f->d, "zjj", "住房和城乡建设局");
+	f->other = unit_department(f->d, "cgj", "城市管理局");
 	f->cat = db_scalar(f->d, 0, "SELECT id FROM categories WHERE code = 'water'", "");
 	assert_true(f->cat > 0);
 	int64_t uid = 0;
 	assert_int_equal(user_add(f->d, "wangfang", "王芳", "clerk", NULL, "password1", NOW, &uid, &msg), LEDGER_OK);
-	f->clerk = make_actor(ROLE_CLERK, uid, 0, "王芳");
+	f->clerk = unit_actor(ROLE_CLERK, uid, 0, "王芳");
 	assert_int_equal(user_add(f->d, "lihua", "李华", "handler", "zjj", "password1", NOW, &uid, &msg), LEDGER_OK);
-	f->handler = make_actor(ROLE_HANDLER, uid, f->dept, "李华");
-	f->leader = make_actor(ROLE_LEADER, 0, 0, "赵书记");
-	f->observer = make_actor(ROLE_OBSERVER, 0, 0, "监委会");
-	f->resident = make_actor(ROLE_NONE, 0, 0, "");
+	f->handler = unit_actor(ROLE_HANDLER, uid, f->dept, "李华");
+	f->leader = unit_actor(ROLE_LEADER, 0, 0, "赵书记");
+	f->observer = unit_actor(ROLE_OBSERVER, 0, 0, "监委会");
+	f->resident = unit_actor(ROLE_NONE, 0, 0, "");
 	*state = f;
 	return 0;
 }

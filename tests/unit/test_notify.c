@@ -3,15 +3,23 @@
  * (parsed back with jansson), the signatures against vectors computed
  * independently (Python's hmac module, inputs beside them), WeCom's
  * 4096-byte limit on long Chinese text, the e-mail's encoding, the reading
- * of answers; and on an in-memory ledger the channels' checks and the
- * outbox: idempotent enqueue, claim with a lease, a reclaim after the
- * lease runs out, backoff, failure after the last attempt, retry.
+ * of answers (a platform's "too frequent" apart); and on an in-memory
+ * ledger the channels' checks (a new address needs the secret again; one
+ * reading of the recipients) and the outbox: idempotent enqueue, claim
+ * with a lease, a reclaim after the lease runs out, backoff from the time
+ * of the failure, failure after the last attempt, retry, the pacing of a
+ * channel and "too frequent" not counted, the parts of a split message
+ * kept across a retry, the purge; and on a ledger file two connections as
+ * two senders: a claim's token fences off a sender whose lease ran out,
+ * and leases run on the real clock whatever the scheduler's clock says.
  */
 #include "unit.h"
 
 #include <jansson.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "base/utf8.h"
 #include "ledger/catalog.h"
@@ -63,6 +71,17 @@ static const char *header(const payload_http *rq, const char *name)
 	return NULL;
 }
 
+/* The requests carrying m over c at now_ms, which must build; *n their
+ * number. The caller frees them with payload_http_free. */
+static payload_http *build(const channel *c, const outbox_msg *m, int64_t now_ms, size_t *n)
+{
+	payload_http *rq = NULL;
+	char *err = NULL;
+	if (payload_http_build(c, m, now_ms, &rq, n, &err) != 0)
+		fail_msg("payload_http_build (%s): %s", c->kind, err ? err : "?");
+	return rq;
+}
+
 /* ---- signatures: vectors from Python's hmac/hashlib/base64 ---- */
 
 static void test_dingtalk_sign(void **state)
@@ -96,10 +115,8 @@ static void test_wecom_payload(void **state)
 {
 	channel c = make_channel("wecom", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc", "");
 	outbox_msg m = make_msg("日调度 11月23日", "新收 3 件\n今日到期 1 件");
-	payload_http *rq;
 	size_t n;
-	char *err = NULL;
-	assert_int_equal(payload_http_build(&c, &m, NOW * 1000LL, &rq, &n, &err), 0);
+	payload_http *rq = build(&c, &m, NOW * 1000LL, &n);
 	assert_int_equal(n, 1);
 	assert_string_equal(rq[0].url, c.target);
 	assert_string_equal(header(&rq[0], "Content-Type"), "application/json; charset=utf-8");
@@ -130,10 +147,8 @@ static void test_wecom_long_text(void **state)
 	channel c = make_channel("wecom", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc", "");
 	char *body = long_text(3000); /* 9,000+ bytes: three parts */
 	outbox_msg m = make_msg("周督导", body);
-	payload_http *rq;
 	size_t n;
-	char *err = NULL;
-	assert_int_equal(payload_http_build(&c, &m, NOW * 1000LL, &rq, &n, &err), 0);
+	payload_http *rq = build(&c, &m, NOW * 1000LL, &n);
 	assert_int_equal(n, 3);
 	size_t chars = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -164,7 +179,7 @@ static void test_wecom_long_text(void **state)
 	 * characters and within the limit. */
 	body = long_text(20000);
 	m.body = body;
-	assert_int_equal(payload_http_build(&c, &m, NOW * 1000LL, &rq, &n, &err), 0);
+	rq = build(&c, &m, NOW * 1000LL, &n);
 	assert_int_equal(n, PAYLOAD_WECOM_PARTS);
 	json_t *j = json_loads(rq[n - 1].body, 0, NULL);
 	const char *content = json_string_value(json_object_get(json_object_get(j, "markdown"), "content"));
@@ -206,10 +221,8 @@ static void test_dingtalk_payload(void **state)
 	channel c = make_channel("dingtalk", "https://oapi.dingtalk.com/robot/send?access_token=tok",
 				 "SECtest0123456789abcdef");
 	outbox_msg m = make_msg("督办提醒", "事项 BJ-1 已超期");
-	payload_http *rq;
 	size_t n;
-	char *err = NULL;
-	assert_int_equal(payload_http_build(&c, &m, 1795400000123LL, &rq, &n, &err), 0);
+	payload_http *rq = build(&c, &m, 1795400000123LL, &n);
 	assert_int_equal(n, 1);
 	/* The signature from test_dingtalk_sign, URL-encoded. */
 	assert_string_equal(rq[0].url, "https://oapi.dingtalk.com/robot/send?access_token=tok"
@@ -226,7 +239,7 @@ static void test_dingtalk_payload(void **state)
 
 	/* Without a secret: the URL as given. */
 	c.secret = (char *)"";
-	assert_int_equal(payload_http_build(&c, &m, 1795400000123LL, &rq, &n, &err), 0);
+	rq = build(&c, &m, 1795400000123LL, &n);
 	assert_string_equal(rq[0].url, c.target);
 	payload_http_free(rq, n);
 }
@@ -236,10 +249,8 @@ static void test_feishu_payload(void **state)
 	channel c = make_channel("feishu", "https://open.feishu.cn/open-apis/bot/v2/hook/abc",
 				 "feishu-secret-abc");
 	outbox_msg m = make_msg("日调度", "第一行\n第二行");
-	payload_http *rq;
 	size_t n;
-	char *err = NULL;
-	assert_int_equal(payload_http_build(&c, &m, 1795400000999LL, &rq, &n, &err), 0);
+	payload_http *rq = build(&c, &m, 1795400000999LL, &n);
 	assert_string_equal(rq[0].url, c.target);
 	json_t *j = json_loads(rq[0].body, 0, NULL);
 	assert_non_null(j);
@@ -262,10 +273,8 @@ static void test_webhook_payload(void **state)
 {
 	channel c = make_channel("webhook", "http://10.0.0.5/hook", "hook-key");
 	outbox_msg m = make_msg("日调度", "正文 \"引号\"");
-	payload_http *rq;
 	size_t n;
-	char *err = NULL;
-	assert_int_equal(payload_http_build(&c, &m, NOW * 1000LL, &rq, &n, &err), 0);
+	payload_http *rq = build(&c, &m, NOW * 1000LL, &n);
 	assert_string_equal(header(&rq[0], "Idempotency-Key"), "daily/2026-11-23/1");
 	json_t *j = json_loads(rq[0].body, 0, NULL);
 	assert_string_equal(json_string_value(json_object_get(j, "id")), "daily/2026-11-23/1");
@@ -283,7 +292,7 @@ static void test_webhook_payload(void **state)
 	payload_http_free(rq, n);
 	/* No secret, no signature header. */
 	c.secret = (char *)"";
-	assert_int_equal(payload_http_build(&c, &m, NOW * 1000LL, &rq, &n, &err), 0);
+	rq = build(&c, &m, NOW * 1000LL, &n);
 	assert_null(header(&rq[0], "X-Taizhang-Signature"));
 	payload_http_free(rq, n);
 }
@@ -396,13 +405,9 @@ typedef struct fixture {
 static int setup(void **state)
 {
 	fixture *f = calloc(1, sizeof *f);
-	char *err = NULL, *msg = NULL;
-	f->d = db_open(":memory:", &err);
-	assert_non_null(f->d);
-	assert_int_equal(db_migrate(f->d), 0);
-	department a = {0, "cgj", "城市管理局", "", true};
-	assert_int_equal(department_save(f->d, &a, &msg), LEDGER_OK);
-	f->dept = a.id;
+	char *msg = NULL;
+	f->d = unit_ledger_open();
+	f->dept = unit_department(f->d, "cgj", "城市管理局");
 	channel c = make_channel("wecom", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k1", "");
 	c.id = 0;
 	c.topics = TOPIC_DAILY | TOPIC_WEEKLY;
@@ -605,39 +610,42 @@ static void test_claim_lease_reclaim(void **state)
 	fixture *f = *state;
 	bool created;
 	assert_int_equal(outbox_enqueue(f->d, f->office_ch, "daily", "k-a", "A", "a", NOW, &created), LEDGER_OK);
-	assert_int_equal(outbox_enqueue(f->d, f->office_ch, "daily", "k-b", "B", "b", NOW + 1, &created), LEDGER_OK);
+	assert_int_equal(outbox_enqueue(f->d, f->dept_ch, "daily", "k-b", "B", "b", NOW + 1, &created), LEDGER_OK);
 	outbox_msg m;
 	/* Not due yet before its time. */
-	assert_int_equal(outbox_claim(f->d, NOW - 1, 30, &m), LEDGER_NOT_FOUND);
-	assert_int_equal(outbox_claim(f->d, NOW + 1, 30, &m), LEDGER_OK);
+	assert_int_equal(outbox_claim(f->d, NOW - 1, NOW - 1, 30, &m), LEDGER_NOT_FOUND);
+	assert_int_equal(outbox_claim(f->d, NOW + 1, NOW + 1, 30, &m), LEDGER_OK);
 	assert_string_equal(m.idem_key, "k-a");
 	assert_string_equal(m.channel_kind, "wecom");
 	assert_int_equal(m.attempts, 1);
 	assert_int_equal(m.lease_until, NOW + 31);
+	assert_true(m.claim > 0);
 	int64_t a = m.id;
 	outbox_msg_clear(&m);
-	/* Held by its lease: the next claim takes the other one. */
-	assert_int_equal(outbox_claim(f->d, NOW + 2, 30, &m), LEDGER_OK);
+	/* Held by its lease: the next claim takes the other channel's. */
+	assert_int_equal(outbox_claim(f->d, NOW + 2, NOW + 2, 30, &m), LEDGER_OK);
 	assert_string_equal(m.idem_key, "k-b");
-	assert_int_equal(outbox_sent(f->d, m.id, NOW + 3), LEDGER_OK);
-	outbox_msg_clear(&m);
-	assert_int_equal(outbox_claim(f->d, NOW + 30, 30, &m), LEDGER_NOT_FOUND);
+	assert_int_equal(outbox_sent(f->d, &m, NOW + 3), LEDGER_OK);
+	outbox_msg b = m;
+	assert_int_equal(outbox_claim(f->d, NOW + 30, NOW + 30, 30, &m), LEDGER_NOT_FOUND);
 	/* The sender of k-a died: once its lease runs out it is claimed again,
 	 * the same message with the same key, one more attempt counted. */
-	assert_int_equal(outbox_claim(f->d, NOW + 31, 30, &m), LEDGER_OK);
+	assert_int_equal(outbox_claim(f->d, NOW + 31, NOW + 31, 30, &m), LEDGER_OK);
 	assert_int_equal(m.id, a);
 	assert_string_equal(m.idem_key, "k-a");
 	assert_int_equal(m.attempts, 2);
-	assert_int_equal(outbox_sent(f->d, m.id, NOW + 32), LEDGER_OK);
-	outbox_msg_clear(&m);
+	assert_int_equal(outbox_sent(f->d, &m, NOW + 32), LEDGER_OK);
 	int64_t pending, sent, failed;
 	assert_int_equal(outbox_counts(f->d, &pending, &sent, &failed), LEDGER_OK);
 	assert_int_equal(pending, 0);
 	assert_int_equal(sent, 2);
-	/* A sent message is not sent again, nor retried. */
-	assert_int_equal(outbox_sent(f->d, a, NOW + 40), LEDGER_NOT_FOUND);
+	/* A sent message is not marked again, nor retried. */
+	assert_int_equal(outbox_sent(f->d, &m, NOW + 40), LEDGER_CONFLICT);
+	assert_int_equal(outbox_sent(f->d, &b, NOW + 40), LEDGER_CONFLICT);
 	assert_int_equal(outbox_retry(f->d, a, NOW + 40), LEDGER_BAD_STATE);
 	assert_int_equal(outbox_retry(f->d, 9999, NOW + 40), LEDGER_NOT_FOUND);
+	outbox_msg_clear(&m);
+	outbox_msg_clear(&b);
 }
 
 static void test_inactive_channel_held(void **state)
@@ -647,13 +655,21 @@ static void test_inactive_channel_held(void **state)
 	assert_int_equal(outbox_enqueue(f->d, f->office_ch, "test", "t-1", "测试", "b", NOW, &created), LEDGER_OK);
 	assert_int_equal(channel_set_active(f->d, f->office_ch, false), LEDGER_OK);
 	outbox_msg m;
-	assert_int_equal(outbox_claim(f->d, NOW + 10, 30, &m), LEDGER_NOT_FOUND);
-	assert_int_equal(channel_set_active(f->d, f->office_ch, true), LEDGER_OK);
-	assert_int_equal(outbox_claim(f->d, NOW + 10, 30, &m), LEDGER_OK);
-	/* Given back (the sender stopping): no attempt counted, due at once. */
-	assert_int_equal(outbox_release(f->d, m.id), LEDGER_OK);
+	assert_int_equal(outbox_claim(f->d, NOW + 10, NOW + 10, 30, &m), LEDGER_NOT_FOUND);
+	/* Held, but a message of another channel queued later still goes. */
+	assert_int_equal(outbox_enqueue(f->d, f->dept_ch, "daily", "t-2", "日调度", "b", NOW + 5, &created), LEDGER_OK);
+	assert_int_equal(outbox_claim(f->d, NOW + 10, NOW + 10, 30, &m), LEDGER_OK);
+	assert_string_equal(m.idem_key, "t-2");
 	outbox_msg_clear(&m);
-	assert_int_equal(outbox_claim(f->d, NOW + 10, 30, &m), LEDGER_OK);
+	assert_int_equal(channel_set_active(f->d, f->office_ch, true), LEDGER_OK);
+	assert_int_equal(outbox_claim(f->d, NOW + 10, NOW + 10, 30, &m), LEDGER_OK);
+	assert_string_equal(m.idem_key, "t-1");
+	/* Given back (the sender stopping): no attempt counted, due again as
+	 * soon as the robot's pace has passed. */
+	assert_int_equal(outbox_release(f->d, &m, NOW + 11), LEDGER_OK);
+	outbox_msg_clear(&m);
+	assert_int_equal(outbox_claim(f->d, NOW + 11, NOW + 11 + channel_pace_seconds("wecom"), 30, &m),
+			 LEDGER_OK);
 	assert_int_equal(m.attempts, 1);
 	outbox_msg_clear(&m);
 }
@@ -672,15 +688,17 @@ static void test_backoff_and_failure(void **state)
 		outbox_msg m;
 		/* never before the backoff has passed */
 		if (attempt > 1)
-			assert_int_equal(outbox_claim(f->d, t - 1, 30, &m), LEDGER_NOT_FOUND);
-		assert_int_equal(outbox_claim(f->d, t, 30, &m), LEDGER_OK);
+			assert_int_equal(outbox_claim(f->d, t - 1, t - 1, 30, &m), LEDGER_NOT_FOUND);
+		assert_int_equal(outbox_claim(f->d, t, t, 30, &m), LEDGER_OK);
 		assert_int_equal(m.attempts, attempt);
 		id = m.id;
+		/* The backoff counts from the time of the failure (a slow
+		 * request here took 25 s), not from the claim. */
+		assert_int_equal(outbox_failed(f->d, &m, "HTTP 500", t + 25, t + 25), LEDGER_OK);
 		outbox_msg_clear(&m);
-		assert_int_equal(outbox_failed(f->d, id, "HTTP 500", t), LEDGER_OK);
 		int64_t next = db_scalar(f->d, 0, "SELECT next_at FROM outbox WHERE id = ?", "i", id);
 		if (attempt < OUTBOX_MAX_ATTEMPTS)
-			assert_int_equal(next, t + outbox_backoff(attempt));
+			assert_int_equal(next, t + 25 + outbox_backoff(attempt));
 		t = next;
 	}
 	outbox_msg *v;
@@ -692,13 +710,13 @@ static void test_backoff_and_failure(void **state)
 	assert_int_equal(v[0].attempts, OUTBOX_MAX_ATTEMPTS);
 	outbox_list_free(v, n);
 	outbox_msg m;
-	assert_int_equal(outbox_claim(f->d, t + 86400, 30, &m), LEDGER_NOT_FOUND);
+	assert_int_equal(outbox_claim(f->d, t + 86400, t + 86400, 30, &m), LEDGER_NOT_FOUND);
 	/* The administrator retries: due now, attempts afresh. */
 	assert_int_equal(outbox_retry(f->d, id, t + 100), LEDGER_OK);
-	assert_int_equal(outbox_claim(f->d, t + 100, 30, &m), LEDGER_OK);
+	assert_int_equal(outbox_claim(f->d, t + 100, t + 100, 30, &m), LEDGER_OK);
 	assert_int_equal(m.attempts, 1);
 	assert_string_equal(m.status, "pending");
-	assert_int_equal(outbox_sent(f->d, m.id, t + 101), LEDGER_OK);
+	assert_int_equal(outbox_sent(f->d, &m, t + 101), LEDGER_OK);
 	outbox_msg_clear(&m);
 }
 
@@ -711,11 +729,11 @@ static void test_abandoned_last_attempt(void **state)
 	int64_t t = NOW;
 	outbox_msg m;
 	for (int i = 0; i < OUTBOX_MAX_ATTEMPTS; i++) {
-		assert_int_equal(outbox_claim(f->d, t, 30, &m), LEDGER_OK);
+		assert_int_equal(outbox_claim(f->d, t, t, 30, &m), LEDGER_OK);
 		outbox_msg_clear(&m);
 		t += 31;
 	}
-	assert_int_equal(outbox_claim(f->d, t, 30, &m), LEDGER_NOT_FOUND);
+	assert_int_equal(outbox_claim(f->d, t, t, 30, &m), LEDGER_NOT_FOUND);
 	outbox_msg *v;
 	size_t n;
 	assert_int_equal(outbox_list(f->d, "failed", 10, &v, &n), LEDGER_OK);
@@ -730,9 +748,9 @@ static void test_error_text_cut(void **state)
 	bool created;
 	assert_int_equal(outbox_enqueue(f->d, f->office_ch, "daily", "e-1", "t", "b", NOW, &created), LEDGER_OK);
 	outbox_msg m;
-	assert_int_equal(outbox_claim(f->d, NOW, 30, &m), LEDGER_OK);
+	assert_int_equal(outbox_claim(f->d, NOW, NOW, 30, &m), LEDGER_OK);
 	char *err = long_text(1000); /* 3,000+ bytes */
-	assert_int_equal(outbox_failed(f->d, m.id, err, NOW), LEDGER_OK);
+	assert_int_equal(outbox_failed(f->d, &m, err, NOW, NOW), LEDGER_OK);
 	free(err);
 	outbox_msg_clear(&m);
 	outbox_msg *v;
@@ -742,6 +760,378 @@ static void test_error_text_cut(void **state)
 	assert_true(len > 0 && len <= 500);
 	assert_true(utf8_valid(v[0].last_error, len));
 	outbox_list_free(v, n);
+}
+
+/* ---- two senders on one ledger ---- */
+
+/* Two connections to one ledger file, as the server's sender and
+ * `taizhang tick` (or two servers) have; one webhook channel. */
+typedef struct two {
+	char path[64];
+	db *a, *b;
+	int64_t ch;
+} two;
+
+static int setup_two(void **state)
+{
+	two *t = calloc(1, sizeof *t);
+	char *err = NULL;
+	snprintf(t->path, sizeof t->path, "/tmp/tz-notify-XXXXXX");
+	int fd = mkstemp(t->path);
+	assert_true(fd >= 0);
+	close(fd);
+	t->a = db_open(t->path, &err);
+	assert_non_null(t->a);
+	assert_int_equal(db_migrate(t->a), 0);
+	t->b = db_open(t->path, &err);
+	assert_non_null(t->b);
+	t->ch = unit_channel(t->a, "政务平台", 0, TOPIC_DAILY, NOW);
+	outbox_set_retry_base(60);
+	*state = t;
+	return 0;
+}
+
+static int teardown_two(void **state)
+{
+	two *t = *state;
+	db_close(t->a);
+	db_close(t->b);
+	char side[80];
+	unlink(t->path);
+	snprintf(side, sizeof side, "%s-wal", t->path);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", t->path);
+	unlink(side);
+	free(t);
+	return 0;
+}
+
+/* The row's status, attempts and claim, for the checks below. */
+static void row_is(db *d, int64_t id, const char *status, int attempts, int64_t claim)
+{
+	db_stmt *q = db_query(d, "SELECT status, attempts, claim FROM outbox WHERE id = ?", "i", id);
+	assert_int_equal(db_step(q), DB_ROW);
+	assert_string_equal(db_text(q, 0), status);
+	assert_int_equal(db_int(q, 1), attempts);
+	assert_int_equal(db_int(q, 2), claim);
+	db_done(q);
+}
+
+static void test_two_senders_fenced(void **state)
+{
+	two *t = *state;
+	const int64_t W = NOW + 1000; /* the real clock */
+	bool created;
+	assert_int_equal(outbox_enqueue(t->a, t->ch, "daily", "two/1", "日调度", "b", NOW, &created), LEDGER_OK);
+	outbox_msg ma, mb, mc;
+	/* Sender A claims; B, ten seconds later, finds it held. */
+	assert_int_equal(outbox_claim(t->a, W, W, 30, &ma), LEDGER_OK);
+	assert_int_equal(outbox_claim(t->b, W + 10, W + 10, 30, &mb), LEDGER_NOT_FOUND);
+	/* A hangs past its lease; B claims it with a token of its own. */
+	assert_int_equal(outbox_claim(t->b, W + 31, W + 31, 30, &mb), LEDGER_OK);
+	assert_int_equal(mb.id, ma.id);
+	assert_int_equal(mb.attempts, 2);
+	assert_true(mb.claim != ma.claim);
+	/* A wakes up: whatever it writes is refused and changes nothing. */
+	assert_int_equal(outbox_sent(t->a, &ma, W + 40), LEDGER_CONFLICT);
+	assert_int_equal(outbox_failed(t->a, &ma, "HTTP 500", W + 40, W + 40), LEDGER_CONFLICT);
+	assert_int_equal(outbox_deferred(t->a, &ma, "45009", W + 40), LEDGER_CONFLICT);
+	assert_int_equal(outbox_release(t->a, &ma, W + 40), LEDGER_CONFLICT);
+	assert_int_equal(outbox_progress(t->a, &ma, 1, W + 40, 30), LEDGER_CONFLICT);
+	row_is(t->a, ma.id, "pending", 2, mb.claim);
+	assert_int_equal(db_scalar(t->a, -1, "SELECT parts_sent FROM outbox WHERE id = ?", "i", ma.id), 0);
+	assert_int_equal(db_scalar(t->a, -1, "SELECT lease_until FROM outbox WHERE id = ?", "i", ma.id),
+			 W + 61);
+	/* The channel stays held for B: A's mark did not open it. */
+	assert_int_equal(outbox_claim(t->a, W + 45, W + 45, 30, &mc), LEDGER_NOT_FOUND);
+	/* B's result stands, and A's late "sent" after it still changes nothing. */
+	assert_int_equal(outbox_sent(t->b, &mb, W + 50), LEDGER_OK);
+	row_is(t->a, ma.id, "sent", 2, 0);
+	assert_int_equal(outbox_sent(t->a, &ma, W + 51), LEDGER_CONFLICT);
+	assert_int_equal(outbox_failed(t->a, &ma, "x", W + 51, W + 51), LEDGER_CONFLICT);
+	row_is(t->b, ma.id, "sent", 2, 0);
+	outbox_msg_clear(&ma);
+	outbox_msg_clear(&mb);
+}
+
+static void test_lease_on_real_clock(void **state)
+{
+	two *t = *state;
+	const int64_t W = NOW + 1000, PAST = NOW - 30 * 86400;
+	bool created;
+	/* `tick --now` a month back queues and claims as of then; the lease
+	 * still runs on the real clock, so the server's sender (real time)
+	 * does not take the message from under it. */
+	assert_int_equal(outbox_enqueue(t->a, t->ch, "daily", "two/past", "日调度", "b", PAST, &created),
+			 LEDGER_OK);
+	outbox_msg ma, mb;
+	assert_int_equal(outbox_claim(t->a, PAST, W, 30, &ma), LEDGER_OK);
+	assert_int_equal(ma.lease_until, W + 30);
+	assert_int_equal(outbox_claim(t->b, W + 1, W + 1, 30, &mb), LEDGER_NOT_FOUND);
+	/* A slow round: three messages claimed 25 s apart each get a lease of
+	 * their own claim's time, not of the round's start. */
+	assert_int_equal(outbox_sent(t->a, &ma, W + 1), LEDGER_OK);
+	outbox_msg_clear(&ma);
+	int64_t ch2 = unit_channel(t->a, "第二个", 0, TOPIC_DAILY, NOW);
+	int64_t ch3 = unit_channel(t->a, "第三个", 0, TOPIC_DAILY, NOW);
+	int64_t chans[] = {t->ch, ch2, ch3};
+	char key[32];
+	for (int i = 0; i < 3; i++) {
+		snprintf(key, sizeof key, "two/slow/%d", i);
+		assert_int_equal(outbox_enqueue(t->a, chans[i], "daily", key, "t", "b", NOW, &created),
+				 LEDGER_OK);
+	}
+	outbox_msg v[3];
+	const int64_t R = W + 10; /* the round starts */
+	for (int i = 0; i < 3; i++) {
+		/* Each request takes 24 s; the next claim comes a second later. */
+		assert_int_equal(outbox_claim(t->a, NOW, R + 25 * i, 30, &v[i]), LEDGER_OK);
+		assert_int_equal(v[i].lease_until, R + 25 * i + 30);
+		if (i < 2)
+			assert_int_equal(outbox_sent(t->a, &v[i], R + 25 * i + 24), LEDGER_OK);
+	}
+	/* At R + 60, a lease from the round's start would have run out (at
+	 * R + 30); the third message's own is still good: B finds nothing. */
+	assert_int_equal(outbox_claim(t->b, NOW, R + 60, 30, &mb), LEDGER_NOT_FOUND);
+	assert_int_equal(outbox_sent(t->a, &v[2], R + 70), LEDGER_OK);
+	row_is(t->b, v[2].id, "sent", 1, 0);
+	for (int i = 0; i < 3; i++)
+		outbox_msg_clear(&v[i]);
+}
+
+/* ---- pacing, parts, purge ---- */
+
+static void test_pacing_and_throttle(void **state)
+{
+	fixture *f = *state;
+	const int64_t W = NOW + 1000;
+	const int pace = channel_pace_seconds("wecom"), pause = channel_pause_seconds("wecom");
+	assert_true(pace >= 3);                        /* 20 a minute at most */
+	assert_int_equal(channel_pause_seconds("dingtalk"), 600); /* it blocks for 10 min */
+	assert_int_equal(channel_pace_seconds("webhook"), 0);
+	bool created;
+	assert_int_equal(outbox_enqueue(f->d, f->office_ch, "urge", "p-1", "督办", "b", NOW, &created), LEDGER_OK);
+	assert_int_equal(outbox_enqueue(f->d, f->office_ch, "urge", "p-2", "督办", "b", NOW, &created), LEDGER_OK);
+	outbox_msg m;
+	assert_int_equal(outbox_claim(f->d, NOW, W, 30, &m), LEDGER_OK);
+	assert_string_equal(m.idem_key, "p-1");
+	/* One message in flight per channel. */
+	assert_int_equal(outbox_next_open(f->d, NOW, W), W + 30);
+	assert_int_equal(outbox_sent(f->d, &m, W + 1), LEDGER_OK);
+	outbox_msg_clear(&m);
+	/* The next request to the robot waits its pace. */
+	assert_int_equal(outbox_claim(f->d, NOW + 1, W + pace, 30, &m), LEDGER_NOT_FOUND);
+	assert_int_equal(outbox_next_open(f->d, NOW + 1, W + pace), W + 1 + pace);
+	assert_int_equal(outbox_claim(f->d, NOW + 1, W + 1 + pace, 30, &m), LEDGER_OK);
+	assert_string_equal(m.idem_key, "p-2");
+	/* "Too frequent", again and again: never counted, never failed; the
+	 * channel rests its pause each time. */
+	int64_t w = W + 1 + pace;
+	for (int i = 0; i < OUTBOX_MAX_ATTEMPTS + 2; i++) {
+		assert_int_equal(m.attempts, 1);
+		assert_int_equal(outbox_deferred(f->d, &m, "code 45009: api freq out of limit", w), LEDGER_OK);
+		outbox_msg_clear(&m);
+		assert_int_equal(outbox_claim(f->d, NOW + 1, w + pause - 1, 30, &m), LEDGER_NOT_FOUND);
+		w += pause;
+		assert_int_equal(outbox_claim(f->d, NOW + 1, w, 30, &m), LEDGER_OK);
+		assert_string_equal(m.idem_key, "p-2");
+		assert_non_null(strstr(m.last_error, "45009"));
+	}
+	assert_int_equal(outbox_sent(f->d, &m, w), LEDGER_OK);
+	outbox_msg_clear(&m);
+	assert_int_equal(outbox_next_open(f->d, NOW + 2, w), 0);
+}
+
+static void test_parts_resume(void **state)
+{
+	fixture *f = *state;
+	const int64_t W = NOW + 1000;
+	bool created;
+	assert_int_equal(outbox_enqueue(f->d, f->office_ch, "weekly", "parts-1", "周督导", "b", NOW, &created),
+			 LEDGER_OK);
+	outbox_msg m;
+	assert_int_equal(outbox_claim(f->d, NOW, W, 30, &m), LEDGER_OK);
+	assert_int_equal(m.parts_sent, 0);
+	/* Two parts went through, each renewing the claim for the next. */
+	assert_int_equal(outbox_progress(f->d, &m, 1, W + 20, 30), LEDGER_OK);
+	assert_int_equal(m.lease_until, W + 50);
+	assert_int_equal(outbox_progress(f->d, &m, 2, W + 45, 30), LEDGER_OK);
+	assert_int_equal(m.parts_sent, 2);
+	/* Still held at W + 60 (it would have run out at W + 30). */
+	outbox_msg other;
+	assert_int_equal(outbox_claim(f->d, NOW + 60, W + 60, 30, &other), LEDGER_NOT_FOUND);
+	/* The third part fails: the retry starts at the third part. */
+	assert_int_equal(outbox_failed(f->d, &m, "第3/5段：HTTP 502", NOW + 70, W + 70), LEDGER_OK);
+	outbox_msg_clear(&m);
+	assert_int_equal(outbox_claim(f->d, NOW + 70 + outbox_backoff(1), W + 200, 30, &m), LEDGER_OK);
+	assert_int_equal(m.parts_sent, 2);
+	assert_int_equal(m.attempts, 2);
+	/* Released by a stopping server: the parts are kept too. */
+	assert_int_equal(outbox_progress(f->d, &m, 3, W + 210, 30), LEDGER_OK);
+	assert_int_equal(outbox_release(f->d, &m, W + 211), LEDGER_OK);
+	outbox_msg_clear(&m);
+	assert_int_equal(outbox_claim(f->d, NOW + 300, W + 300, 30, &m), LEDGER_OK);
+	assert_int_equal(m.parts_sent, 3);
+	assert_int_equal(m.attempts, 2);
+	outbox_msg_clear(&m);
+}
+
+static void test_purge_and_list(void **state)
+{
+	fixture *f = *state;
+	const int64_t DAY = 86400;
+	bool created;
+	char key[32];
+	/* Sent 100, 50 and 10 days ago; one failed long ago; one pending. */
+	int64_t ages[] = {100, 50, 10};
+	for (int i = 0; i < 3; i++) {
+		snprintf(key, sizeof key, "old/%d", i);
+		int64_t t = NOW - ages[i] * DAY;
+		assert_int_equal(outbox_enqueue(f->d, f->dept_ch, "daily", key, "t", "b", t, &created), LEDGER_OK);
+		outbox_msg m;
+		assert_int_equal(outbox_claim(f->d, t, t, 30, &m), LEDGER_OK);
+		assert_int_equal(outbox_sent(f->d, &m, t), LEDGER_OK);
+		outbox_msg_clear(&m);
+	}
+	assert_int_equal(outbox_enqueue(f->d, f->dept_ch, "daily", "old/failed", "t", "b", NOW - 200 * DAY,
+					&created), LEDGER_OK);
+	assert_int_equal(db_exec(f->d, "UPDATE outbox SET status = 'failed' WHERE idem_key = 'old/failed'", ""),
+			 DB_DONE);
+	assert_int_equal(outbox_enqueue(f->d, f->office_ch, "daily", "new/pending", "t", "b", NOW, &created),
+			 LEDGER_OK);
+	int64_t deleted = -1, pending, sent, failed;
+	assert_int_equal(outbox_purge(f->d, NOW - 90 * DAY, &deleted), LEDGER_OK);
+	assert_int_equal(deleted, 1);
+	assert_false(outbox_exists(f->d, "old/0"));
+	assert_true(outbox_exists(f->d, "old/1"));
+	assert_true(outbox_exists(f->d, "old/failed"));
+	assert_int_equal(outbox_counts(f->d, &pending, &sent, &failed), LEDGER_OK);
+	assert_int_equal(pending, 1);
+	assert_int_equal(sent, 2);
+	assert_int_equal(failed, 1);
+	assert_int_equal(outbox_counts(f->d, &pending, NULL, &failed), LEDGER_OK);
+	assert_int_equal(outbox_purge(f->d, NOW - 90 * DAY, &deleted), LEDGER_OK);
+	assert_int_equal(deleted, 0);
+	/* The list by status, newest first; an unknown status is refused. */
+	outbox_msg *v;
+	size_t n;
+	assert_int_equal(outbox_list(f->d, "sent", 10, &v, &n), LEDGER_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0].idem_key, "old/2");
+	assert_string_equal(v[1].idem_key, "old/1");
+	outbox_list_free(v, n);
+	assert_int_equal(outbox_list(f->d, "pending", 10, &v, &n), LEDGER_OK);
+	assert_int_equal(n, 1);
+	outbox_list_free(v, n);
+	assert_int_equal(outbox_list(f->d, NULL, 2, &v, &n), LEDGER_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0].idem_key, "new/pending");
+	outbox_list_free(v, n);
+	assert_int_equal(outbox_list(f->d, "' OR 1=1 --", 10, &v, &n), LEDGER_INVALID);
+	assert_int_equal(n, 0);
+}
+
+/* ---- a channel's secret and its recipients ---- */
+
+static void test_new_target_needs_secret(void **state)
+{
+	fixture *f = *state;
+	channel e = make_channel("email", "smtps://mail.elsewhere.example:465", "");
+	e.id = f->dept_ch;
+	e.department_id = f->dept;
+	e.username = (char *)"notice";
+	e.sender = (char *)"notice@example.gov.cn";
+	e.recipients = (char *)"a@example.gov.cn";
+	e.topics = TOPIC_DAILY;
+	char *msg = NULL;
+	int64_t id = 0;
+	/* A new server without the password again: refused, nothing saved,
+	 * the stored password never joins the new address. */
+	assert_int_equal(channel_save(f->d, &e, NOW, &id, &msg), LEDGER_INVALID);
+	assert_non_null(strstr(msg, "密钥"));
+	free(msg);
+	msg = NULL;
+	channel c;
+	assert_int_equal(channel_load(f->d, f->dept_ch, &c), LEDGER_OK);
+	assert_string_equal(c.target, "smtps://smtp.example.gov.cn:465");
+	assert_string_equal(c.secret, "pw-1");
+	channel_clear(&c);
+	/* The same address typed again keeps the password. */
+	e.target = (char *)"smtps://smtp.example.gov.cn:465";
+	assert_int_equal(channel_save(f->d, &e, NOW, &id, &msg), LEDGER_OK);
+	assert_int_equal(channel_load(f->d, f->dept_ch, &c), LEDGER_OK);
+	assert_string_equal(c.secret, "pw-1");
+	channel_clear(&c);
+	/* A new server with its own password. */
+	e.target = (char *)"smtps://mail.elsewhere.example:465";
+	e.secret = (char *)"pw-2";
+	assert_int_equal(channel_save(f->d, &e, NOW, &id, &msg), LEDGER_OK);
+	assert_int_equal(channel_load(f->d, f->dept_ch, &c), LEDGER_OK);
+	assert_string_equal(c.target, "smtps://mail.elsewhere.example:465");
+	assert_string_equal(c.secret, "pw-2");
+	channel_clear(&c);
+	/* A robot with no secret stored may move without one. */
+	channel w = make_channel("wecom", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k2", "");
+	w.id = f->office_ch;
+	w.topics = TOPIC_DAILY;
+	assert_int_equal(channel_save(f->d, &w, NOW, &id, &msg), LEDGER_OK);
+}
+
+static void test_recipients_one_reading(void **state)
+{
+	char **v;
+	int n = channel_recipients_parse(" a@example.gov.cn ,b@example.gov.cn,  c@x.cn", 20, &v);
+	assert_int_equal(n, 3);
+	assert_string_equal(v[0], "a@example.gov.cn");
+	assert_string_equal(v[1], "b@example.gov.cn");
+	assert_string_equal(v[2], "c@x.cn");
+	channel_recipients_free(v, n);
+	const char *bad[] = {"", " ", "a@b.cn,,c@d.cn", "a@b.cn, <c@d.cn>", "nobody", "a@b.cn;c@d.cn"};
+	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+		assert_int_equal(channel_recipients_parse(bad[i], 20, &v), -1);
+		assert_null(v);
+		assert_false(channel_recipients_ok(bad[i], 20));
+	}
+	assert_int_equal(channel_recipients_parse("a@b.cn,c@d.cn,e@f.cn", 2, &v), -1);
+	/* The To: header holds exactly the addresses read. */
+	channel c = make_channel("email", "smtp://127.0.0.1:2525", "");
+	c.sender = (char *)"notice@example.gov.cn";
+	c.recipients = (char *)" a@example.gov.cn ,b@example.gov.cn,  c@x.cn";
+	outbox_msg m = make_msg("t", "b");
+	buf b = BUF_INIT;
+	payload_email(&c, &m, NOW, &b);
+	assert_non_null(strstr(b.data, "\r\nTo: a@example.gov.cn,\r\n b@example.gov.cn,\r\n c@x.cn\r\n"));
+	buf_free(&b);
+}
+
+static void test_answers_throttled(void **state)
+{
+	char *err = NULL;
+	struct {
+		const char *kind;
+		long status;
+		const char *body;
+		int want;
+	} cases[] = {
+		{"wecom", 200, "{\"errcode\":45009,\"errmsg\":\"api freq out of limit\"}", PAYLOAD_THROTTLED},
+		{"dingtalk", 200, "{\"errcode\":130101,\"errmsg\":\"send too fast\"}", PAYLOAD_THROTTLED},
+		{"feishu", 200, "{\"code\":11232,\"msg\":\"frequency limited\"}", PAYLOAD_THROTTLED},
+		{"feishu", 429, "{\"code\":99991400,\"msg\":\"request trigger frequency limit\"}", PAYLOAD_THROTTLED},
+		{"webhook", 429, "", PAYLOAD_THROTTLED},
+		/* The same codes on another platform mean nothing special. */
+		{"dingtalk", 200, "{\"errcode\":45009,\"errmsg\":\"x\"}", -1},
+		{"wecom", 200, "{\"errcode\":93000,\"errmsg\":\"invalid webhook url\"}", -1},
+		{"webhook", 503, "", -1},
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		int rc = payload_answer(cases[i].kind, cases[i].status, cases[i].body,
+					strlen(cases[i].body), &err);
+		if (rc != cases[i].want)
+			fail_msg("case %zu: %d", i, rc);
+		assert_non_null(err);
+		free(err);
+		err = NULL;
+	}
 }
 
 int main(void)
@@ -757,9 +1147,12 @@ int main(void)
 		cmocka_unit_test(test_feishu_payload),
 		cmocka_unit_test(test_webhook_payload),
 		cmocka_unit_test(test_answers),
+		cmocka_unit_test(test_answers_throttled),
 		cmocka_unit_test(test_email),
+		cmocka_unit_test(test_recipients_one_reading),
 		cmocka_unit_test_setup_teardown(test_channel_checks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_channel_secret_kept, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_new_target_needs_secret, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_channel_list_for, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_enqueue_idempotent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_enqueue_joins_transaction, setup, teardown),
@@ -768,6 +1161,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_backoff_and_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_abandoned_last_attempt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_error_text_cut, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pacing_and_throttle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_parts_resume, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_purge_and_list, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_senders_fenced, setup_two, teardown_two),
+		cmocka_unit_test_setup_teardown(test_lease_on_real_clock, setup_two, teardown_two),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -185,21 +185,17 @@ static int64_t category_id(db *d, const char *code)
 static int setup(void **state)
 {
 	fixture *f = calloc(1, sizeof *f);
-	char *err = NULL, *msg = NULL;
-	f->d = db_open(":memory:", &err);
-	assert_non_null(f->d);
-	assert_int_equal(db_migrate(f->d), 0);
+	char *msg = NULL;
+	f->d = unit_ledger_open();
 	assert_int_equal(catalog_install_defaults(f->d), LEDGER_OK);
 	for (size_t i = 0; i < ARRAY_LEN(area_rows); i++) {
 		area a = {0, (char *)area_rows[i][0], (char *)area_rows[i][1],
 			  (char *)(i == 0 ? "zone" : "community"), area_id(f->d, area_rows[i][2]), true};
 		assert_int_equal(area_save(f->d, &a, &msg), LEDGER_OK);
 	}
-	f->resident.role = ROLE_NONE;
-	f->clerk.role = ROLE_CLERK;
-	f->clerk.user_id = 0;
-	snprintf(f->clerk.name, sizeof f->clerk.name, "王芳");
-	f->app.role = ROLE_APP;
+	f->resident = unit_actor(ROLE_NONE, 0, 0, "");
+	f->clerk = unit_actor(ROLE_CLERK, 0, 0, "王芳");
+	f->app = unit_actor(ROLE_APP, 0, 0, "");
 	*state = f;
 	return 0;
 }

@@ -37,13 +37,7 @@ static supervise_config cfg;
 
 static actor staff(unsigned role, int64_t department_id)
 {
-	actor a;
-	memset(&a, 0, sizeof a);
-	a.role = role;
-	a.user_id = 0;
-	a.department_id = department_id;
-	snprintf(a.name, sizeof a.name, "%s", role == ROLE_LEADER ? "赵书记" : "王芳");
-	return a;
+	return unit_actor(role, 0, department_id, role == ROLE_LEADER ? "赵书记" : "王芳");
 }
 
 /* hh:mm Beijing time on date. */
@@ -106,50 +100,40 @@ static int64_t level_of(const char *number)
 	return count("SELECT urge_level FROM matters WHERE number = ?", number);
 }
 
-/* The newest event of `action` on the matter: its note, public flag and actor. */
-static void last_event(const char *number, const char *action, char *note, size_t n,
-		       int *is_public, int64_t *actor_id, char *label, size_t nl)
+/* What an event says: its note, public flag, actor (-1: none) and label. */
+typedef struct event_row {
+	char note[400];
+	int is_public;
+	int64_t actor_id;
+	char label[200];
+} event_row;
+
+/* The newest event of `action` on the matter. */
+static event_row last_event(const char *number, const char *action)
 {
+	event_row e;
 	db_stmt *q = db_query(d, "SELECT e.note, e.public, e.actor_id, e.actor_label FROM events e"
 				 " JOIN matters m ON m.id = e.matter_id WHERE m.number = ?"
 				 " AND e.action = ? ORDER BY e.id DESC LIMIT 1", "tt", number, action);
 	assert_int_equal(db_step(q), DB_ROW);
-	snprintf(note, n, "%s", db_text(q, 0));
-	*is_public = (int)db_int(q, 1);
-	*actor_id = db_is_null(q, 2) ? -1 : db_int(q, 2);
-	snprintf(label, nl, "%s", db_text(q, 3));
+	snprintf(e.note, sizeof e.note, "%s", db_text(q, 0));
+	e.is_public = (int)db_int(q, 1);
+	e.actor_id = db_is_null(q, 2) ? -1 : db_int(q, 2);
+	snprintf(e.label, sizeof e.label, "%s", db_text(q, 3));
 	db_done(q);
+	return e;
 }
 
 static int64_t channel_add(const char *name, int64_t department_id, unsigned topics)
 {
-	channel c;
-	char *msg = NULL;
-	int64_t id = 0;
-	memset(&c, 0, sizeof c);
-	c.name = (char *)name;
-	c.kind = (char *)"webhook";
-	c.department_id = department_id;
-	c.target = (char *)"https://hooks.example.org/taizhang";
-	c.topics = topics;
-	c.active = true;
-	int rc = channel_save(d, &c, at("2026-09-01", 9, 0), &id, &msg);
-	if (rc != LEDGER_OK)
-		fail_msg("channel_save: %d %s", rc, msg ? msg : "");
-	return id;
+	return unit_channel(d, name, department_id, topics, at("2026-09-01", 9, 0));
 }
 
 static int setup(void **state)
 {
-	char *err = NULL, *msg = NULL;
-	d = db_open(":memory:", &err);
-	assert_non_null(d);
-	assert_int_equal(db_migrate(d), 0);
-	department a = {0, "cgj", "城市管理局", "", true}, b = {0, "swj", "水务局", "", true};
-	assert_int_equal(department_save(d, &a, &msg), LEDGER_OK);
-	assert_int_equal(department_save(d, &b, &msg), LEDGER_OK);
-	dept = a.id;
-	other_dept = b.id;
+	d = unit_ledger_open();
+	dept = unit_department(d, "cgj", "城市管理局");
+	other_dept = unit_department(d, "swj", "水务局");
 	office_ch = channel_add("办公室督办群", 0, TOPIC_URGE | TOPIC_DAILY);
 	dept_ch = channel_add("城管局群", dept, TOPIC_URGE);
 	other_ch = channel_add("水务局群", other_dept, TOPIC_URGE);
@@ -188,6 +172,26 @@ static void test_defaults_and_check(void **state)
 	assert_string_equal(urge_label(7), "");
 }
 
+/* The scheduler's 督办 messages to channel ch queued on day (keys
+ * "urge/DAY/CHANNEL/e<event>"): how many, and the newest one's title and
+ * body (when asked; caller frees). */
+static int64_t urge_messages(const char *day, int64_t ch, char **title, char **body)
+{
+	char *like = str_printf("urge/%s/%lld/e%%", day, (long long)ch);
+	int64_t n = db_scalar(d, -1, "SELECT count(*) FROM outbox WHERE idem_key LIKE ?"
+				     " AND topic = 'urge' AND channel_id = ?", "ti", like, ch);
+	if (title) {
+		db_stmt *q = db_query(d, "SELECT title, body FROM outbox WHERE idem_key LIKE ?"
+					 " AND channel_id = ? ORDER BY id DESC LIMIT 1", "ti", like, ch);
+		assert_int_equal(db_step(q), DB_ROW);
+		*title = db_text_dup(q, 0);
+		*body = db_text_dup(q, 1);
+		db_done(q);
+	}
+	free(like);
+	return n;
+}
+
 /* A deadline just before the National Day week: reminded once the working
  * day before, overdue once, no tier during the holiday week, each tier on
  * its working day and not the day before, urge messages once per channel. */
@@ -206,21 +210,18 @@ static void test_holiday_week(void **state)
 	assert_int_equal(events(n, "remind"), 1);
 	assert_int_equal(events(n, "overdue"), 0);
 
-	char note[400], label[200];
-	int pub;
-	int64_t actor_id;
-	last_event(n, "remind", note, sizeof note, &pub, &actor_id, label, sizeof label);
-	assert_string_equal(note, "办理期限为2026-09-30，还有1个工作日到期，请按期办结");
-	assert_int_equal(pub, 0);
-	assert_int_equal(actor_id, -1); /* no user: NULL */
-	assert_string_equal(label, "督办系统");
+	event_row e = last_event(n, "remind");
+	assert_string_equal(e.note, "办理期限为2026-09-30，还有1个工作日到期，请按期办结");
+	assert_int_equal(e.is_public, 0);
+	assert_int_equal(e.actor_id, -1); /* no user: NULL */
+	assert_string_equal(e.label, "督办系统");
 
 	r = tick("2026-10-01", 0, 5); /* holiday: overdue, but no working day past */
 	assert_int_equal(r.overdue, 1);
 	assert_int_equal(r.urged, 0);
-	last_event(n, "overdue", note, sizeof note, &pub, &actor_id, label, sizeof label);
-	assert_string_equal(note, "已超过办理期限（2026-09-30），尚未办结");
-	assert_int_equal(pub, 0);
+	e = last_event(n, "overdue");
+	assert_string_equal(e.note, "已超过办理期限（2026-09-30），尚未办结");
+	assert_int_equal(e.is_public, 0);
 	for (const char *day = "2026-10-02"; strcmp(day, "2026-10-08") < 0;) {
 		tick(day, 8, 30);
 		static char next[11];
@@ -237,19 +238,19 @@ static void test_holiday_week(void **state)
 	assert_int_equal(r.urged, 1);
 	assert_int_equal(r.queued, 2); /* the office's and the department's, not the other's */
 	assert_int_equal(level_of(n), URGE_DAILY);
-	last_event(n, "urge", note, sizeof note, &pub, &actor_id, label, sizeof label);
-	assert_string_equal(note, "超过办理期限1个工作日仍未办结，列为日常督办");
-	assert_int_equal(pub, 0); /* 日常督办 is internal */
+	e = last_event(n, "urge");
+	assert_string_equal(e.note, "超过办理期限1个工作日仍未办结，列为日常督办");
+	assert_int_equal(e.is_public, 0); /* 日常督办 is internal */
 
 	tick("2026-10-09", 8, 30); /* 2 past */
 	assert_int_equal(level_of(n), URGE_DAILY);
 	r = tick("2026-10-10", 8, 30); /* the 调休 Saturday: 3 past */
 	assert_int_equal(r.urged, 1);
 	assert_int_equal(level_of(n), URGE_LISTED);
-	last_event(n, "urge", note, sizeof note, &pub, &actor_id, label, sizeof label);
-	assert_string_equal(note, "超过办理期限3个工作日仍未办结，列为挂牌督办");
-	assert_int_equal(pub, 1); /* public from 挂牌督办 on, nothing personal */
-	assert_null(strstr(note, NAME));
+	e = last_event(n, "urge");
+	assert_string_equal(e.note, "超过办理期限3个工作日仍未办结，列为挂牌督办");
+	assert_int_equal(e.is_public, 1); /* public from 挂牌督办 on, nothing personal */
+	assert_null(strstr(e.note, NAME));
 
 	tick("2026-10-11", 8, 30); /* Sunday */
 	tick("2026-10-19", 8, 30); /* 9 past */
@@ -263,34 +264,30 @@ static void test_holiday_week(void **state)
 	assert_int_equal(events(n, "overdue"), 1);
 	assert_int_equal(events(n, "remind"), 1);
 
-	/* One message per tier and channel, with its key. */
-	char key[96];
-	for (int k = URGE_DAILY; k <= URGE_INTERVIEW; k++) {
-		snprintf(key, sizeof key, "urge/%s/%d/%lld", n, k, (long long)office_ch);
-		assert_int_equal(count("SELECT count(*) FROM outbox WHERE idem_key = ?", key), 1);
-		snprintf(key, sizeof key, "urge/%s/%d/%lld", n, k, (long long)dept_ch);
-		assert_int_equal(count("SELECT count(*) FROM outbox WHERE idem_key = ?", key), 1);
+	/* One message per tick that raised a tier, to each channel that takes
+	 * 督办 for the department, keyed by the day, channel and newest event. */
+	static const char *const days[] = {"2026-10-08", "2026-10-10", "2026-10-20"};
+	for (size_t i = 0; i < 3; i++) {
+		assert_int_equal(urge_messages(days[i], office_ch, NULL, NULL), 1);
+		assert_int_equal(urge_messages(days[i], dept_ch, NULL, NULL), 1);
 	}
-	snprintf(key, sizeof key, "urge/%s/%%", n);
-	assert_int_equal(count("SELECT count(*) FROM outbox WHERE idem_key LIKE ?", key), 6);
+	assert_int_equal(db_scalar(d, -1, "SELECT count(*) FROM outbox WHERE topic = 'urge'", ""), 6);
 	assert_int_equal(db_scalar(d, -1, "SELECT count(*) FROM outbox WHERE channel_id = ?", "i",
 				   other_ch), 0);
-	/* The message names the matter and the tier, not the resident. */
-	snprintf(key, sizeof key, "urge/%s/2/%lld", n, (long long)dept_ch);
-	db_stmt *q = db_query(d, "SELECT title, body, topic FROM outbox WHERE idem_key = ?", "t", key);
-	assert_int_equal(db_step(q), DB_ROW);
-	char *title = db_text_dup(q, 0), *body = db_text_dup(q, 1), *topic = db_text_dup(q, 2);
-	db_done(q);
-	assert_non_null(strstr(title, "【挂牌督办】"));
-	assert_non_null(strstr(title, n));
-	assert_non_null(strstr(body, "城市管理局"));
-	assert_non_null(strstr(body, "2026-09-30"));
+	/* The message names the matter, its department, days and tier, not
+	 * the resident. */
+	char *title, *body;
+	urge_messages("2026-10-10", dept_ch, &title, &body);
+	assert_string_equal(title, "督办通报：新列入督办1件（挂牌督办1件）");
+	char *want = str_printf("- %s 黄河路井盖松动（城市管理局，超期3个工作日，挂牌督办）\n", n);
+	assert_non_null(strstr(body, want));
+	assert_non_null(strstr(body, "### 督办通报 · 10月10日"));
 	assert_null(strstr(body, NAME));
 	assert_null(strstr(body, PHONE));
-	assert_string_equal(topic, "urge");
+	assert_null(strstr(body, "另有"));
+	free(want);
 	free(title);
 	free(body);
-	free(topic);
 }
 
 /* A 调休 Sunday is a working day: reminded on it, and counted past a
@@ -317,13 +314,11 @@ static void test_makeup_weekend(void **state)
 	assert_int_equal(events(due_mon, "overdue"), 1);
 	assert_int_equal(level_of(due_mon), URGE_DAILY);
 	/* a deadline on a Saturday off: reminded on the Friday, by its date */
-	char due_sat[32], note[400], label[200];
-	int pub;
-	int64_t actor_id;
+	char due_sat[32];
 	make_matter(due_sat, "2026-11-02", "2026-11-07", dept, true);
 	tick("2026-11-06", 8, 30);
-	last_event(due_sat, "remind", note, sizeof note, &pub, &actor_id, label, sizeof label);
-	assert_string_equal(note, "办理期限为2026-11-07，请按期办结");
+	event_row e = last_event(due_sat, "remind");
+	assert_string_equal(e.note, "办理期限为2026-11-07，请按期办结");
 }
 
 /* A second tick at the same instant changes nothing. */
@@ -389,14 +384,14 @@ static void test_closed_and_private(void **state)
 	tick("2026-12-10", 8, 30);
 	assert_int_equal(events(done, "overdue") + events(done, "urge") + events(done, "remind"), 0);
 	assert_int_equal(level_of(priv), URGE_LISTED);
-	char key[96];
-	snprintf(key, sizeof key, "urge/%s/2/%lld", priv, (long long)office_ch);
-	db_stmt *q = db_query(d, "SELECT title, body FROM outbox WHERE idem_key = ?", "t", key);
-	assert_int_equal(db_step(q), DB_ROW);
-	assert_null(strstr(db_text(q, 0), "井盖"));
-	assert_null(strstr(db_text(q, 1), "井盖"));
-	assert_non_null(strstr(db_text(q, 1), "不公开事项"));
-	db_done(q);
+	char *title, *body;
+	assert_int_equal(urge_messages("2026-12-10", office_ch, &title, &body), 1);
+	assert_null(strstr(title, "井盖"));
+	assert_null(strstr(body, "井盖"));
+	assert_non_null(strstr(body, "不公开事项"));
+	assert_null(strstr(body, done)); /* resolved: not told of */
+	free(title);
+	free(body);
 }
 
 /* Tiers may be switched off; remind-days 0 reminds on the day itself. */
@@ -463,13 +458,10 @@ static void test_manual_urge(void **state)
 	assert_int_equal(level_of(n), URGE_LISTED);
 	assert_string_equal(db_scalar(d, 0, "SELECT count(*) FROM matters WHERE number = ? AND"
 					    " status = 'assigned'", "t", n) ? "kept" : "changed", "kept");
-	char note[400], label[200];
-	int pub;
-	int64_t actor_id;
-	last_event(n, "urge", note, sizeof note, &pub, &actor_id, label, sizeof label);
-	assert_string_equal(note, "挂牌督办：请本周内完成修复");
-	assert_int_equal(pub, 1);
-	assert_string_equal(label, "领导 赵书记");
+	event_row e = last_event(n, "urge");
+	assert_string_equal(e.note, "挂牌督办：请本周内完成修复");
+	assert_int_equal(e.is_public, 1);
+	assert_string_equal(e.label, "领导 赵书记");
 	char key[96];
 	snprintf(key, sizeof key, "urge/%s/v%lld/%lld", n, (long long)v0, (long long)dept_ch);
 	assert_int_equal(count("SELECT count(*) FROM outbox WHERE idem_key = ?", key), 1);
@@ -495,9 +487,11 @@ static void test_manual_urge(void **state)
 			 LEDGER_CONFLICT);
 	free(msg), msg = NULL;
 
-	/* the scheduler does not lower it after the deadline */
+	/* the scheduler does not lower it after the deadline, nor tell the
+	 * channels again of the tier the leader's urge told them of */
 	tick("2027-05-10", 8, 30);
 	assert_int_equal(level_of(n), URGE_INTERVIEW);
+	assert_int_equal(urge_messages("2027-05-10", dept_ch, NULL, NULL), 0);
 	assert_int_equal(events(n, "urge"), 3);
 	assert_int_equal(events(n, "overdue"), 1);
 
@@ -510,6 +504,148 @@ static void test_manual_urge(void **state)
 			 LEDGER_BAD_STATE);
 	free(msg), msg = NULL;
 	assert_int_equal(level_of(n), URGE_INTERVIEW);
+}
+
+/* A first tick on a ledger with many overdue matters (or after the
+ * thresholds were lowered) is one message per channel, not one per
+ * matter: the counts by tier and the most urgent ten, in each channel's
+ * scope. Repeated, it queues nothing. */
+static void test_one_message_per_tick(void **state)
+{
+	char n[32], first[32] = "";
+	/* 150 for 城管局 (more than a batch of 100), 30 for 水务局: due
+	 * 2026-11-02 to 11-06, so 10 to 14 working days past on 11-20. */
+	for (int i = 0; i < 180; i++) {
+		char due[16];
+		snprintf(due, sizeof due, "2026-11-0%d", 2 + i % 5);
+		make_matter(n, "2026-11-02", due, i < 150 ? dept : other_dept, true);
+		if (i == 0)
+			snprintf(first, sizeof first, "%s", n);
+	}
+	cfg.urge_after[URGE_INTERVIEW] = 0; /* 约谈 off: all reach 挂牌督办 */
+	supervise_result r = tick("2026-11-20", 8, 30);
+	assert_int_equal(r.urged, 180);
+	assert_int_equal(r.queued, 3); /* the office's, 城管局's, 水务局's */
+	char *title, *body;
+	assert_int_equal(urge_messages("2026-11-20", office_ch, &title, &body), 1);
+	assert_string_equal(title, "督办通报：新列入督办180件（挂牌督办180件）");
+	assert_non_null(strstr(body, "新列入督办的在办事项180件：挂牌督办180件。"));
+	assert_non_null(strstr(body, "- ……另有170件\n"));
+	/* the most overdue first: due 11-02, 14 working days past */
+	char *want = str_printf("- %s 黄河路井盖松动（城市管理局，超期14个工作日，挂牌督办）", first);
+	assert_non_null(strstr(body, want));
+	free(want);
+	size_t items = 0;
+	for (const char *p = body; (p = strstr(p, "\n- TZ-")); p++)
+		items++;
+	assert_int_equal(items, 10);
+	free(title);
+	free(body);
+	assert_int_equal(urge_messages("2026-11-20", other_ch, &title, &body), 1);
+	assert_string_equal(title, "督办通报：新列入督办30件（挂牌督办30件）");
+	assert_null(strstr(body, "城市管理局"));
+	free(title);
+	free(body);
+
+	/* the same tick again, and the next one: nothing new to tell */
+	int64_t ob = db_scalar(d, -1, "SELECT count(*) FROM outbox", "");
+	r = tick("2026-11-20", 8, 30);
+	assert_int_equal(r.urged + r.queued, 0);
+	r = tick("2026-11-20", 9, 30);
+	assert_int_equal(r.urged + r.queued, 0);
+	assert_int_equal(db_scalar(d, -1, "SELECT count(*) FROM outbox", ""), ob);
+
+	/* an administrator turns 约谈督办 on: all 180 rise, one message each */
+	cfg.urge_after[URGE_INTERVIEW] = 10;
+	r = tick("2026-11-20", 10, 0);
+	assert_int_equal(r.urged, 180);
+	assert_int_equal(r.queued, 3);
+	assert_int_equal(urge_messages("2026-11-20", dept_ch, &title, &body), 2);
+	assert_string_equal(title, "督办通报：新列入督办150件（约谈督办150件）");
+	free(title);
+	free(body);
+	assert_int_equal(db_scalar(d, -1, "SELECT count(*) FROM matters"
+					  " WHERE urge_level > urge_notified", ""), 0);
+}
+
+/* The channels are told of tiers raised in a run that stopped before
+ * telling them (a crash between the batches and the message): at the
+ * next tick, once, and not of a matter resolved meanwhile. */
+static void test_told_after_a_crash(void **state)
+{
+	char a[32], b[32], *msg = NULL;
+	actor leader = staff(ROLE_LEADER, 0);
+	make_matter(a, "2026-11-02", "2026-11-04", dept, true);
+	make_matter(b, "2026-11-02", "2026-11-04", dept, true);
+	/* as a batch leaves them: tier raised, the channels not yet told */
+	assert_int_equal(db_exec(d, "UPDATE matters SET urge_level = 1, overdue_for = deadline", ""),
+			 DB_DONE);
+	action_input res = {.act = ACT_RESOLVE, .note = "已修复"};
+	assert_int_equal(matter_act(d, &leader, b, &res, at("2026-11-06", 8, 0), NULL, &msg),
+			 LEDGER_OK);
+	supervise_result r = tick("2026-11-06", 8, 30); /* 2 past: 日常督办 already */
+	assert_int_equal(r.urged, 0);
+	assert_int_equal(r.queued, 2);
+	char *title, *body;
+	assert_int_equal(urge_messages("2026-11-06", dept_ch, &title, &body), 1);
+	assert_string_equal(title, "督办通报：新列入督办1件（日常督办1件）");
+	assert_non_null(strstr(body, a));
+	assert_null(strstr(body, b));
+	free(title);
+	free(body);
+	r = tick("2026-11-06", 8, 31);
+	assert_int_equal(r.queued, 0);
+}
+
+/* 重办 starts supervision afresh: the tier of the first round goes at
+ * once (the public mark with it), and the new deadline brings a new
+ * reminder, overdue notice, tiers and messages, none dropped as a repeat
+ * of the first round's. An extension keeps the tier (test_extension). */
+static void test_reopen_starts_afresh(void **state)
+{
+	char n[32], *msg = NULL;
+	actor leader = staff(ROLE_LEADER, 0);
+	make_matter(n, "2026-11-02", "2026-11-04", dept, true);
+	tick("2026-11-03", 8, 30);
+	tick("2026-11-09", 8, 30); /* 3 past */
+	assert_int_equal(level_of(n), URGE_LISTED);
+	assert_int_equal(urge_messages("2026-11-09", dept_ch, NULL, NULL), 1);
+	action_input res = {.act = ACT_RESOLVE, .note = "已修复"};
+	assert_int_equal(matter_act(d, &leader, n, &res, at("2026-11-09", 10, 0), NULL, &msg),
+			 LEDGER_OK);
+	assert_int_equal(level_of(n), URGE_LISTED); /* kept with the resolution */
+	action_input re = {.act = ACT_REOPEN, .note = "群众反映仍未修好"};
+	assert_int_equal(matter_act(d, &leader, n, &re, at("2026-11-09", 11, 0), NULL, &msg),
+			 LEDGER_OK);
+	assert_int_equal(level_of(n), 0);
+	assert_int_equal(count("SELECT count(*) FROM events e JOIN matters m ON m.id = e.matter_id"
+			       " WHERE m.number = ? AND e.action = 'reopen'"
+			       " AND json_extract(e.data, '$.urge_level_before') = 2", n), 1);
+	/* the new deadline: 15 working days from 11-09 (no category) */
+	char deadline[11];
+	assert_int_equal(calendar_deadline(d, "2026-11-09", 15, deadline), LEDGER_OK);
+	assert_string_equal(deadline, "2026-11-30");
+	assert_int_equal(count("SELECT count(*) FROM matters WHERE number = ? AND deadline ="
+			       " '2026-11-30'", n), 1);
+	tick("2026-11-27", 8, 30); /* the working day before */
+	assert_int_equal(events(n, "remind"), 2);
+	tick("2026-12-01", 8, 30); /* 1 past */
+	assert_int_equal(events(n, "overdue"), 2);
+	assert_int_equal(level_of(n), URGE_DAILY);
+	tick("2026-12-03", 8, 30); /* 3 past */
+	assert_int_equal(level_of(n), URGE_LISTED);
+	assert_int_equal(events(n, "urge"), 3); /* 挂牌 at once in the first round; 日常, 挂牌 */
+	assert_int_equal(urge_messages("2026-12-01", dept_ch, NULL, NULL), 1);
+	assert_int_equal(urge_messages("2026-12-03", dept_ch, NULL, NULL), 1);
+	/* 重办 by the resident's rating resets it too */
+	assert_int_equal(matter_act(d, &leader, n, &res, at("2026-12-03", 10, 0), NULL, &msg),
+			 LEDGER_OK);
+	actor resident = staff(ROLE_NONE, 0);
+	action_input rate = {.act = ACT_RATE, .rating = "dissatisfied", .note = "没修好"};
+	assert_int_equal(matter_act(d, &resident, n, &rate, at("2026-12-03", 12, 0), NULL, &msg),
+			 LEDGER_OK);
+	assert_int_equal(count("SELECT count(*) FROM matters WHERE number = ? AND status ="
+			       " 'reopened' AND urge_level = 0 AND urge_notified = 0", n), 1);
 }
 
 /* A caption in Markdown-like text: no links or headings from a title. */
@@ -537,6 +673,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_closed_and_private, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_other_settings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_manual_urge, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_one_message_per_tick, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_told_after_a_crash, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reopen_starts_afresh, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_caption, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

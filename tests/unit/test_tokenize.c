@@ -36,20 +36,6 @@ static void render(buf *out, const char *in)
 	buf_putc(out, '\n');
 }
 
-static char *read_file(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	buf b = BUF_INIT;
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_append(&b, chunk, n);
-	fclose(f);
-	return buf_steal(&b);
-}
-
 /* Rebuild the file from its comment and ">>" lines: what it should say. */
 static char *expected_file(const char *text)
 {
@@ -75,7 +61,7 @@ static char *expected_file(const char *text)
 
 static void test_golden(void **state)
 {
-	char *text = read_file(GOLDEN);
+	char *text = unit_read_file(GOLDEN);
 	assert_non_null(text);
 	char *want = expected_file(text);
 	if (getenv("TZ_GOLDEN_UPDATE")) {

@@ -1,9 +1,11 @@
 /*
- * unit.h — what every unit test includes: cmocka and the project's base.
+ * unit.h — what every unit test includes: cmocka, the project's base, and
+ * the helpers of unit.c that several tests share: the golden-file check and
+ * the in-memory ledger most ledger tests start from.
  *
  * A unit test file is tests/unit/test_NAME.c with a main() that calls
- * cmocka_run_group_tests(); the Makefile builds each against libtaizhang.a and
- * tests/run counts its results.
+ * cmocka_run_group_tests(); the Makefile builds each against unit.o and
+ * libtaizhang.a, and tests/run counts its results.
  */
 #ifndef TZ_TESTS_UNIT_H
 #define TZ_TESTS_UNIT_H
@@ -17,5 +19,39 @@
 
 #include "base/buf.h"
 #include "base/util.h"
+#include "ledger/actor.h"
+#include "store/db.h"
+
+/* ---- golden files ---- */
+
+/* The whole file at path, NUL-terminated; the caller frees it. NULL when
+ * it cannot be opened. */
+char *unit_read_file(const char *path);
+
+/* Check text against the golden file at path and fail the running test if
+ * they differ, after writing text to tmp and printing `diff -u path tmp`.
+ * With TZ_GOLDEN_UPDATE set in the environment, rewrite path with text
+ * instead (after a deliberate change; read the diff first). */
+void unit_golden(const char *path, const char *text, const char *tmp);
+
+/* ---- an in-memory ledger ---- */
+
+/* An actor of role, user_id (0: no user) and department dept (0: none),
+ * named name. */
+actor unit_actor(unsigned role, int64_t user_id, int64_t dept, const char *name);
+
+/* A fresh in-memory ledger with every migration run and nothing else (no
+ * categories: catalog_install_defaults adds them). Passwords are hashed at
+ * the cheapest cost from here on: the tests' users guard nothing. Fails
+ * the running test or setup when a step fails. The caller closes it. */
+db *unit_ledger_open(void);
+
+/* Save an active department code/name in d; returns its id. */
+int64_t unit_department(db *d, const char *code, const char *name);
+
+/* Save an active webhook channel named name, of department dept (0: the
+ * office's), for topics (TOPIC_* of ledger/channel.h), created at now;
+ * returns its id. */
+int64_t unit_channel(db *d, const char *name, int64_t dept, unsigned topics, int64_t now);
 
 #endif
