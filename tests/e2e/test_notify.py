@@ -443,9 +443,11 @@ with Server("notify", extra_args=FLAGS) as srv:
             gaps = [reqs[i + 1]["at"] - reqs[i]["at"] for i in range(3)]
             note("waits between attempts: %s" % ", ".join("%.2f" % g for g in gaps))
             # next_at is in whole seconds and the sender looks once a second, so a
-            # wait of B seconds shows as more than B - 1.
+            # wait of B seconds shows as more than B - 1 (the first, of 1 s, may be
+            # almost none when the failed attempt ended late in its second, as it
+            # did under valgrind).
             check("the waits grow: 1, 2, 4 s",
-                  gaps[0] >= 0.9 and gaps[1] > 2 * RETRY - 1 and gaps[2] > 4 * RETRY - 1 and
+                  gaps[0] > 0 and gaps[1] > 2 * RETRY - 1 and gaps[2] > 4 * RETRY - 1 and
                   gaps[2] > gaps[0], gaps)
             check("the same message each time", len({x["body"] for x in reqs}) == 1)
         check("attempts counted: 4", got and got[-1][2] == 4, got)
