@@ -82,9 +82,13 @@ static bool setting_int(const config *cfg, const char *key, int dflt, int min, i
 }
 
 /* A time of day HH:MM: false after saying what is wrong. */
-static bool setting_time(const config *cfg, const char *key, const char *dflt, int *out)
+static bool setting_time(const config *cfg, const char *key, int dflt, int *out)
 {
-	const char *v = config_get(cfg, key, dflt);
+	const char *v = config_get(cfg, key, NULL);
+	if (!v) {
+		*out = dflt;
+		return true;
+	}
 	*out = digest_parse_time(v);
 	if (*out < 0)
 		fprintf(stderr, "taizhang: --%s must be a time of day HH:MM (got '%s')\n", key, v);
@@ -105,8 +109,9 @@ bool cli_tick_settings(const config *cfg, tick_settings *out)
 			      &sv->urge_after[URGE_INTERVIEW]) &&
 		  setting_int(cfg, "auto-close-days", 10, 0, 250, &out->auto_close_days) &&
 		  setting_int(cfg, "tick-seconds", 60, 0, 86400, &out->every) &&
-		  setting_time(cfg, "daily-at", "08:30", &out->digest.daily_minutes) &&
-		  setting_time(cfg, "weekly-at", "09:00", &out->digest.weekly_minutes);
+		  setting_time(cfg, "daily-at", DIGEST_DAILY_DEFAULT, &out->digest.daily_minutes) &&
+		  setting_time(cfg, "weekly-at", DIGEST_WEEKLY_DEFAULT,
+			       &out->digest.weekly_minutes);
 	if (ok && supervise_config_check(sv)) {
 		fprintf(stderr, "taizhang: %s\n", supervise_config_check(sv));
 		ok = false;

@@ -49,6 +49,8 @@ int digest_render(db *d, const digest_opts *o, buf *title, buf *body);
 
 /* daily-at when nothing sets it: 08:30, in minutes after midnight. */
 #define DIGEST_DAILY_DEFAULT (8 * 60 + 30)
+/* weekly-at when nothing sets it: 09:00. */
+#define DIGEST_WEEKLY_DEFAULT (9 * 60)
 
 /* "08:30" -> 510; -1 when not a time HH:MM. */
 int digest_parse_time(const char *hhmm);

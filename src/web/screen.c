@@ -158,6 +158,21 @@ static void closed_row(buf *b, const matter *m)
 	buf_puts(b, "</span></span></li>");
 }
 
+/* A slide's rows, one row() each, or what to say when there are none;
+ * closes the slide's section. */
+static void slide_rows(buf *b, const matter_list *l, void (*row)(buf *, const matter *),
+		       const char *empty)
+{
+	if (l->n == 0) {
+		buf_printf(b, "<p class=\"empty\">%h</p></section>", empty);
+		return;
+	}
+	buf_puts(b, "<ol class=\"k-list\">");
+	for (size_t i = 0; i < l->n; i++)
+		row(b, &l->items[i]);
+	buf_puts(b, "</ol></section>");
+}
+
 /* The slide of matters being handled. Returns false on a database error. */
 static bool slide_open(request *rq, buf *b, const actor *anon, const char *today)
 {
@@ -174,13 +189,7 @@ static bool slide_open(request *rq, buf *b, const actor *anon, const char *today
 		      "<h2 id=\"s-open\">正在办理 <small>共 %lld%s 件</small>"
 		      "<span class=\"k-page\"></span></h2>",
 		   (long long)l.total, html_more(&l));
-	if (l.n == 0)
-		buf_puts(b, "<p class=\"empty\">暂无正在办理的公开事项</p>");
-	else
-		buf_puts(b, "<ol class=\"k-list\">");
-	for (size_t i = 0; i < l.n; i++)
-		open_row(b, &l.items[i]);
-	buf_puts(b, l.n ? "</ol></section>" : "</section>");
+	slide_rows(b, &l, open_row, "暂无正在办理的公开事项");
 	matter_list_free(&l);
 	return true;
 }
@@ -208,13 +217,7 @@ static bool slide_closed(request *rq, buf *b, const actor *anon, const char *tod
 	if (l.total > (int64_t)l.n)
 		buf_printf(b, "，显示最近 %zu 件", l.n);
 	buf_puts(b, "</small><span class=\"k-page\"></span></h2>");
-	if (l.n == 0)
-		buf_puts(b, "<p class=\"empty\">暂无近期销号的事项</p>");
-	else
-		buf_puts(b, "<ol class=\"k-list\">");
-	for (size_t i = 0; i < l.n; i++)
-		closed_row(b, &l.items[i]);
-	buf_puts(b, l.n ? "</ol></section>" : "</section>");
+	slide_rows(b, &l, closed_row, "暂无近期销号的事项");
 	matter_list_free(&l);
 	return true;
 }
