@@ -48,7 +48,8 @@ enum db_result {
 };
 
 /* Open the database named by url: a SQLite path (default ./taizhang.db),
- * "sqlite:PATH" or (later) "postgresql://...". On failure returns NULL and
+ * "sqlite:PATH", or "postgresql://..." / "postgres://..." (a libpq URL,
+ * multi-host URLs included). On failure returns NULL and
  * sets *err to a message the caller frees. */
 db *db_open(const char *url, char **err);
 void db_close(db *d);
@@ -91,6 +92,14 @@ const void *db_blob(db_stmt *q, int col, size_t *len);
 bool db_is_null(db_stmt *q, int col);
 /* Copy of a text column (NULL stays NULL); caller frees. */
 char *db_text_dup(db_stmt *q, int col);
+
+/* The shape of a result, for code that copies whole tables (store/copy.c):
+ * the number of columns, a column's name, and the type of the current
+ * row's value in a column. */
+enum db_type { DB_NULL, DB_INTEGER, DB_FLOAT, DB_TEXT, DB_BLOB };
+int db_column_count(db_stmt *q);
+const char *db_column_name(db_stmt *q, int col);
+enum db_type db_column_type(db_stmt *q, int col);
 
 /* Run a statement that returns no rows. Returns DB_DONE (0) or a negative
  * db_result. */
@@ -143,6 +152,14 @@ void db_use_group(db *d, db_group *g);
  * uses (for /metrics); false when d uses none. */
 bool db_group_stats(db *d, uint64_t *groups, uint64_t *jobs);
 
+/* Inside a transaction: take the lock named name, held until the
+ * transaction ends, so that of several server processes on one database
+ * only one at a time does a piece of scheduled work (the tick, a digest).
+ * Waits for a holder to finish. SQLite: nothing to do, its write
+ * transactions already run one at a time. Returns DB_DONE or a negative
+ * db_result. */
+int db_lock(db *d, const char *name);
+
 /* Did the storage refuse something on d (disk full, read-only, I/O error,
  * locked past the busy timeout, or DB_UNAVAILABLE from db_transact) since
  * the last call? Clears the mark. The server answers such a failure with
@@ -172,5 +189,8 @@ int db_restore(const char *url, const char *from_path, bool force, char **err);
 
 /* Name of the backend: "sqlite" or "postgresql". */
 const char *db_backend(db *d);
+/* True for the PostgreSQL backend: for the few places above store/ whose
+ * SQL differs (the full-text search). */
+bool db_is_postgres(db *d);
 
 #endif

@@ -11,6 +11,8 @@
  */
 #include "store/schema.h"
 
+#include <stddef.h>
+
 static const char v1[] =
 	/* Responsible units (责任单位): offices, bureaus, villages' committees. */
 	"CREATE TABLE departments ("
@@ -160,12 +162,6 @@ static const char v1[] =
 	"  data TEXT NOT NULL DEFAULT '{}');"       /* JSON details (department, deadline, ...) */
 	"CREATE INDEX events_matter ON events(matter_id, id);"
 	"CREATE INDEX events_at ON events(at);"
-	/* Why: the audit log must be append-only; the database itself
-	 * refuses to change or remove a written event. */
-	"CREATE TRIGGER events_no_update BEFORE UPDATE ON events"
-	"  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
-	"CREATE TRIGGER events_no_delete BEFORE DELETE ON events"
-	"  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
 
 	/* Photos and files. Content is checked by magic bytes on upload. */
 	"CREATE TABLE attachments ("
@@ -179,6 +175,20 @@ static const char v1[] =
 	"  public INTEGER NOT NULL DEFAULT 0,"
 	"  created_at INTEGER NOT NULL);"
 	"CREATE INDEX attachments_matter ON attachments(matter_id);";
+
+/* Why: the audit log must be append-only; the database itself refuses to
+ * change or remove a written event (SQLite: RAISE(ABORT); PostgreSQL: an
+ * exception, both seen above store/ as DB_CONSTRAINT). */
+static const char v1_sqlite[] =
+	"CREATE TRIGGER events_no_update BEFORE UPDATE ON events"
+	"  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
+	"CREATE TRIGGER events_no_delete BEFORE DELETE ON events"
+	"  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;";
+static const char v1_pg[] =
+	"CREATE FUNCTION events_append_only() RETURNS trigger LANGUAGE plpgsql AS"
+	"  $$ BEGIN RAISE EXCEPTION 'events are append-only' USING ERRCODE = '23000'; END $$;"
+	"CREATE TRIGGER events_no_update BEFORE UPDATE OR DELETE ON events"
+	"  FOR EACH ROW EXECUTE FUNCTION events_append_only();";
 
 static const char v2[] =
 	/* Categories as Open311 services: a description, realtime or batch
@@ -229,7 +239,7 @@ static const char v4[] =
 	"CREATE INDEX matters_department_created ON matters(department_id, created_at);"
 	"CREATE INDEX matters_status_created ON matters(status, created_at);";
 
-static const char v5[] =
+static const char v5_sqlite[] =
 	/* Full-text search over the matter's texts, one row per matter
 	 * (rowid = matters.id), kept by ledger/search.c in the transaction of
 	 * every event. The tokenizer is taizhang's own (text/tokenize.h:
@@ -329,7 +339,7 @@ static const char v9[] =
 	"  created_at INTEGER NOT NULL);"
 	"CREATE INDEX import_uploads_created ON import_uploads(created_at);";
 
-static const char v10[] =
+static const char v10_sqlite[] =
 	/* The character index: every Chinese character of a matter's texts,
 	 * read by the tokenizer "taizhang_chars" (text/tokenize.h), with no
 	 * positions (detail none), so that a one-character query (水, 灯) reads
@@ -350,7 +360,9 @@ static const char v10[] =
 	"  content = 'matter_search_content', content_rowid = 'id',"
 	"  tokenize = 'taizhang_chars', detail = 'none', columnsize = 0);"
 	"INSERT INTO matter_chars(matter_chars) VALUES ('rebuild');"
-	"INSERT INTO matter_chars_public(matter_chars_public) VALUES ('rebuild');"
+	"INSERT INTO matter_chars_public(matter_chars_public) VALUES ('rebuild');";
+
+static const char v10[] =
 	/* Matters whose texts changed since the search indexes last read them,
 	 * written in the transaction of the change and indexed in batches
 	 * (ledger/search.c: search_catch_up): FTS5 writes a segment for every
@@ -498,16 +510,16 @@ static const char v11[] =
 	"CREATE INDEX duty_records_duty ON duty_records(duty_id, id);";
 
 const migration schema_migrations[] = {
-	{1, "ledger core", v1},
-	{2, "Open311 services, private contact fields, request tokens", v2},
-	{3, "rate limits", v3},
-	{4, "list indexes, newest first", v4},
-	{5, "full-text search", v5},
-	{6, "routing suggestions", v6},
-	{7, "duplicate signatures", v7},
-	{8, "duplicate signatures with their filters", v8},
-	{9, "import: external numbers, uploads awaiting confirmation", v9},
-	{10, "character index for one-character searches, the indexing queue", v10},
-	{11, "supervision, notification channels and the outbox", v11},
+	{1, "ledger core", v1, v1_sqlite, v1_pg},
+	{2, "Open311 services, private contact fields, request tokens", v2, NULL, NULL},
+	{3, "rate limits", v3, NULL, NULL},
+	{4, "list indexes, newest first", v4, NULL, NULL},
+	{5, "full-text search", "", v5_sqlite, NULL},
+	{6, "routing suggestions", v6, NULL, NULL},
+	{7, "duplicate signatures", v7, NULL, NULL},
+	{8, "duplicate signatures with their filters", v8, NULL, NULL},
+	{9, "import: external numbers, uploads awaiting confirmation", v9, NULL, NULL},
+	{10, "character index for one-character searches, the indexing queue", v10, v10_sqlite, NULL},
+	{11, "supervision, notification channels and the outbox", v11, NULL, NULL},
 };
 const int schema_nmigrations = sizeof schema_migrations / sizeof schema_migrations[0];

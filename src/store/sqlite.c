@@ -117,6 +117,12 @@ const char *db_backend(db *d)
 	return "sqlite";
 }
 
+bool db_is_postgres(db *d)
+{
+	(void)d;
+	return false;
+}
+
 /* Is rc a refusal by the storage itself rather than by the SQL: disk full,
  * read-only file or file system, I/O error, a file that cannot be opened?
  * Busy is counted separately, only once the retries are given up. */
@@ -318,6 +324,26 @@ char *db_text_dup(db_stmt *q, int col)
 	return xstrdup(db_text(q, col));
 }
 
+int db_column_count(db_stmt *q) { return sqlite3_column_count(q->st); }
+const char *db_column_name(db_stmt *q, int col) { return sqlite3_column_name(q->st, col); }
+
+enum db_type db_column_type(db_stmt *q, int col)
+{
+	switch (sqlite3_column_type(q->st, col)) {
+	case SQLITE_INTEGER: return DB_INTEGER;
+	case SQLITE_FLOAT: return DB_FLOAT;
+	case SQLITE_TEXT: return DB_TEXT;
+	case SQLITE_BLOB: return DB_BLOB;
+	default: return DB_NULL;
+	}
+}
+
+int db_lock(db *d, const char *name)
+{
+	(void)name;
+	return d->tx_depth ? DB_DONE : DB_ERROR;
+}
+
 const void *db_blob(db_stmt *q, int col, size_t *len)
 {
 	const void *p = sqlite3_column_blob(q->st, col);
@@ -495,7 +521,8 @@ struct migrate_ctx {
 static int apply_migration(db *d, void *vctx)
 {
 	struct migrate_ctx *ctx = vctx;
-	if (raw_exec(d, ctx->m->sql) != DB_DONE)
+	if (raw_exec(d, ctx->m->sql) != DB_DONE ||
+	    (ctx->m->sqlite && raw_exec(d, ctx->m->sqlite) != DB_DONE))
 		return DB_ERROR;
 	return db_exec(d, "INSERT INTO schema_version(version, name, applied_at) VALUES (?, ?, ?)",
 		       "iti", (int64_t)ctx->m->version, ctx->m->name, (int64_t)time(NULL));
