@@ -8,7 +8,7 @@
 #   make valgrind   run the suite under valgrind (unit tests and the server)
 #   make screenshots  the README's screenshots, from the demo ledger in chromium
 
-PKGS     := libmicrohttpd sqlite3 libsodium jansson opencc libqrencode xlsxwriter minizip expat pangocairo pangoft2 libcurl
+PKGS     := libmicrohttpd sqlite3 libsodium jansson opencc libqrencode xlsxwriter minizip expat pangocairo pangoft2 libcurl libpq
 CC       ?= cc
 BUILD    ?= build
 CFLAGS   ?= -O2 -g

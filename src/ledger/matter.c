@@ -333,8 +333,11 @@ static int submit_tx(db *d, void *vctx)
 		" respond_by, priority, public, status, created_by, created_at, updated_at,"
 		" suggested_department_id, suggested_category_id, suggestion_confidence,"
 		" suggestion_source)"
-		" VALUES (?,?,?,?,?,?,?,?,?, CASE WHEN ? THEN ? END, CASE WHEN ? THEN ? END,"
-		" ?,?,?,?,?,?,?,?,?,?,?,'submitted',?,?,?, ?,?, CASE WHEN ? THEN ? END, ?)"
+		" VALUES (?,?,?,?,?,?,?,?,?,"
+		" CASE WHEN ? THEN CAST(? AS DOUBLE PRECISION) END,"
+		" CASE WHEN ? THEN CAST(? AS DOUBLE PRECISION) END,"
+		" ?,?,?,?,?,?,?,?,?,?,?,'submitted',?,?,?, ?,?,"
+		" CASE WHEN ? THEN CAST(? AS DOUBLE PRECISION) END, ?)"
 		" RETURNING id",
 		"ttttzttzt" "idid" "tttttttttii" "z" "ii" "zz" "id" "t",
 		x->number, hash, s->kind, s->subkind ? s->subkind : "", s->category_id, s->title,

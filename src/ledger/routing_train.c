@@ -153,7 +153,8 @@ static int store_tx(db *d, void *vctx)
 		int64_t id = db_scalar(
 			d, -1,
 			"INSERT INTO routing_models(target, trained_at, examples, holdout, accuracy,"
-			" weights) VALUES (?, ?, ?, ?, CASE WHEN ? > 0 THEN ? END, ?) RETURNING id",
+			" weights) VALUES (?, ?, ?, ?,"
+			" CASE WHEN ? > 0 THEN CAST(? AS DOUBLE PRECISION) END, ?) RETURNING id",
 			"tiiiidb", rep->target, x->now, rep->examples, rep->holdout, rep->holdout,
 			rep->accuracy, x->blob[t].data, x->blob[t].len);
 		if (id < 0 ||
@@ -197,7 +198,8 @@ static int store_waiting_tx(db *d, void *vctx)
 		int64_t some = *s->source ? 1 : 0;
 		if (db_exec(d, "UPDATE matters SET suggested_department_id = ?,"
 			       " suggested_category_id = ?,"
-			       " suggestion_confidence = CASE WHEN ? THEN ? END, suggestion_source = ?"
+			       " suggestion_confidence = CASE WHEN ? THEN CAST(? AS DOUBLE PRECISION) END,"
+			       " suggestion_source = ?"
 			       " WHERE id = ?",
 			    "zzidti", s->department_id, s->category_id, some, s->confidence, s->source,
 			    w->id[i]) != DB_DONE)

@@ -367,10 +367,11 @@ static int sv_candidates(db *d, const sv_run *r, int64_t **ids, size_t *n)
 		   *c3 = r->cutoff[URGE_INTERVIEW];
 	db_stmt *q = db_query(d,
 			      "SELECT id FROM matters WHERE status IN " OPEN_SQL
-			      " AND deadline >= ? AND deadline <= ? AND reminded_for IS NOT deadline"
+			      " AND deadline >= ? AND deadline <= ?"
+			      " AND reminded_for IS DISTINCT FROM deadline"
 			      " UNION ALL"
 			      " SELECT id FROM matters WHERE status IN " OPEN_SQL " AND deadline < ?"
-			      " AND (overdue_for IS NOT deadline OR urge_level <"
+			      " AND (overdue_for IS DISTINCT FROM deadline OR urge_level <"
 			      "  CASE WHEN deadline <= ? THEN 3 WHEN deadline <= ? THEN 2"
 			      "  WHEN deadline <= ? THEN 1 ELSE 0 END)",
 			      "tttttt", r->today, r->remind_until, r->today, c3, c2, c1);

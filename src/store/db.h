@@ -73,6 +73,7 @@ typedef struct db_arg {
 	int64_t i;
 	double d;
 	const char *t;
+	size_t len; /* 'b' (used inside store/ only): t points at len bytes */
 } db_arg;
 db_stmt *db_query_args_at(db *d, const char *file, int line, const char *sql,
 			  const db_arg *args, int nargs);

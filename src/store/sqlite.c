@@ -7,8 +7,7 @@
  * Writes run in BEGIN IMMEDIATE transactions, so a conflict shows up at BEGIN
  * (busy, retried) rather than as a deadlock in the middle.
  */
-#include "store/db.h"
-#include "store/group.h"
+#include "store/backend.h"
 #include "store/schema.h"
 #include "store/sqlite_int.h"
 #include "base/buf.h"
@@ -24,24 +23,28 @@
 
 #define CACHE_SLOTS 256
 
-struct db_stmt {
-	db *owner;
+typedef struct sq_stmt {
+	db_stmt base;
 	sqlite3_stmt *st;
 	char *sql;       /* a copy of the SQL text, the cache key */
 	bool busy;       /* handed out and not yet db_done()'d */
 	bool cached;
-};
+} sq_stmt;
 
-struct db {
+typedef struct sq_db {
+	db base;
 	sqlite3 *conn;
 	int tx_depth;
 	bool tx_failed_busy; /* a statement inside the transaction hit BUSY */
-	db_stmt *cache[CACHE_SLOTS];
+	sq_stmt *cache[CACHE_SLOTS];
 	int ncache;
-	db_group *group; /* outermost transactions go to this writer, if set */
-	unsigned storage_failures; /* storage refusals so far (see is_storage_failure) */
-	bool storage_flag;         /* one since db_storage_unavailable() last looked */
-};
+} sq_db;
+
+/* The backend's own structs behind db.h's handles. */
+#define SQ(d) ((sq_db *)(d))
+#define ST(q) ((sq_stmt *)(q))
+
+static const db_ops sqlite_ops;
 
 /* How long a connection waits for the write lock, and how long a
  * transaction keeps retrying a busy database, in milliseconds. */
@@ -58,12 +61,8 @@ static const char *sqlite_path(const char *url)
 	return url;
 }
 
-db *db_open(const char *url, char **err)
+db *sqlite_open(const char *url, char **err)
 {
-	if (url && (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)) {
-		*err = xstrdup("this build has no PostgreSQL backend yet");
-		return NULL;
-	}
 	sqlite3 *c = NULL;
 	int rc = sqlite3_open_v2(sqlite_path(url), &c,
 				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI |
@@ -93,15 +92,15 @@ db *db_open(const char *url, char **err)
 		sqlite3_close(c);
 		return NULL;
 	}
-	db *d = xcalloc(1, sizeof *d);
+	sq_db *d = xcalloc(1, sizeof *d);
+	d->base.ops = &sqlite_ops;
 	d->conn = c;
-	return d;
+	return &d->base;
 }
 
-void db_close(db *d)
+static void sq_close(db *dd)
 {
-	if (!d)
-		return;
+	sq_db *d = SQ(dd);
 	for (int i = 0; i < d->ncache; i++) {
 		sqlite3_finalize(d->cache[i]->st);
 		free(d->cache[i]->sql);
@@ -109,18 +108,6 @@ void db_close(db *d)
 	}
 	sqlite3_close(d->conn);
 	free(d);
-}
-
-const char *db_backend(db *d)
-{
-	(void)d;
-	return "sqlite";
-}
-
-bool db_is_postgres(db *d)
-{
-	(void)d;
-	return false;
 }
 
 /* Is rc a refusal by the storage itself rather than by the SQL: disk full,
@@ -141,14 +128,13 @@ static bool is_storage_failure(int rc)
 }
 
 /* Record a storage refusal on d and say in the log what happened. */
-static void note_storage_failure(db *d, int rc)
+static void note_storage_failure(sq_db *d, int rc)
 {
-	d->storage_failures++;
-	d->storage_flag = true;
+	db_note_storage_failure(&d->base);
 	log_error("storage unavailable: %s (%s)", sqlite3_errstr(rc), sqlite3_errmsg(d->conn));
 }
 
-static int map_rc(db *d, int rc)
+static int map_rc(sq_db *d, int rc)
 {
 	if (is_storage_failure(rc))
 		note_storage_failure(d, rc);
@@ -166,10 +152,10 @@ static int map_rc(db *d, int rc)
 	}
 }
 
-static db_stmt *stmt_get(db *d, const char *file, int line, const char *sql)
+static sq_stmt *stmt_get(sq_db *d, const char *file, int line, const char *sql)
 {
 	for (int i = 0; i < d->ncache; i++) {
-		db_stmt *q = d->cache[i];
+		sq_stmt *q = d->cache[i];
 		if (!q->busy && strcmp(q->sql, sql) == 0) {
 			q->busy = true;
 			return q;
@@ -181,8 +167,8 @@ static db_stmt *stmt_get(db *d, const char *file, int line, const char *sql)
 		log_msg("error", file, line, "prepare failed: %s", sqlite3_errmsg(d->conn));
 		return NULL;
 	}
-	db_stmt *q = xcalloc(1, sizeof *q);
-	q->owner = d;
+	sq_stmt *q = xcalloc(1, sizeof *q);
+	q->base.owner = &d->base;
 	q->st = st;
 	q->sql = xstrdup(sql);
 	q->busy = true;
@@ -193,113 +179,58 @@ static db_stmt *stmt_get(db *d, const char *file, int line, const char *sql)
 	return q;
 }
 
-static bool bind_all(db_stmt *q, const char *file, int line, const char *fmt, va_list ap)
+static int bind_one(sqlite3_stmt *st, int i, const db_arg *a)
 {
+	switch (a->type) {
+	case 'i':
+	case 'z': return sqlite3_bind_int64(st, i, a->i);
+	case 'd': return sqlite3_bind_double(st, i, a->d);
+	case 't': return sqlite3_bind_text(st, i, a->t, -1, SQLITE_TRANSIENT);
+	case 'b': return sqlite3_bind_blob64(st, i, a->t, a->len, SQLITE_TRANSIENT);
+	default: return sqlite3_bind_null(st, i);
+	}
+}
+
+static void sq_done(db_stmt *qq);
+
+static db_stmt *sq_query(db *dd, const char *file, int line, const char *sql, const db_arg *args,
+			 int nargs)
+{
+	sq_db *d = SQ(dd);
+	sq_stmt *q = stmt_get(d, file, line, sql);
+	if (!q)
+		return NULL;
 	int want = sqlite3_bind_parameter_count(q->st);
-	int n = 0;
-	for (const char *f = fmt ? fmt : ""; *f; f++) {
-		int i = ++n, rc;
-		switch (*f) {
-		case 'i': rc = sqlite3_bind_int64(q->st, i, va_arg(ap, int64_t)); break;
-		case 'z': {
-			int64_t v = va_arg(ap, int64_t);
-			rc = v ? sqlite3_bind_int64(q->st, i, v) : sqlite3_bind_null(q->st, i);
-			break;
-		}
-		case 't': {
-			const char *s = va_arg(ap, const char *);
-			rc = s ? sqlite3_bind_text(q->st, i, s, -1, SQLITE_TRANSIENT)
-			       : sqlite3_bind_null(q->st, i);
-			break;
-		}
-		case 'd': rc = sqlite3_bind_double(q->st, i, va_arg(ap, double)); break;
-		case 'n': rc = sqlite3_bind_null(q->st, i); break;
-		case 'b': {
-			const void *p = va_arg(ap, const void *);
-			size_t len = va_arg(ap, size_t);
-			rc = sqlite3_bind_blob64(q->st, i, p ? p : "", len, SQLITE_TRANSIENT);
-			break;
-		}
-		default:
-			log_msg("error", file, line, "bad bind format '%c'", *f);
-			return false;
-		}
-		if (rc != SQLITE_OK) {
-			log_msg("error", file, line, "bind %d failed: %s", i, sqlite3_errmsg(q->owner->conn));
-			return false;
-		}
-	}
-	if (n != want) {
-		log_msg("error", file, line, "bind count %d, statement wants %d", n, want);
-		return false;
-	}
-	return true;
-}
-
-static db_stmt *vquery(db *d, const char *file, int line, const char *sql, const char *fmt,
-		       va_list ap)
-{
-	db_stmt *q = stmt_get(d, file, line, sql);
-	if (!q)
-		return NULL;
-	if (!bind_all(q, file, line, fmt, ap)) {
-		db_done(q);
+	if (nargs != want) {
+		log_msg("error", file, line, "bind count %d, statement wants %d", nargs, want);
+		sq_done(&q->base);
 		return NULL;
 	}
-	return q;
-}
-
-db_stmt *db_query_at(db *d, const char *file, int line, const char *sql, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	db_stmt *q = vquery(d, file, line, sql, fmt, ap);
-	va_end(ap);
-	return q;
-}
-
-db_stmt *db_query_args_at(db *d, const char *file, int line, const char *sql,
-			  const db_arg *args, int nargs)
-{
-	db_stmt *q = stmt_get(d, file, line, sql);
-	if (!q)
-		return NULL;
-	bool ok = sqlite3_bind_parameter_count(q->st) == nargs;
-	for (int i = 0; ok && i < nargs; i++) {
-		const db_arg *a = &args[i];
-		int rc;
-		switch (a->type) {
-		case 'i': rc = sqlite3_bind_int64(q->st, i + 1, a->i); break;
-		case 'z': rc = a->i ? sqlite3_bind_int64(q->st, i + 1, a->i) : sqlite3_bind_null(q->st, i + 1); break;
-		case 'd': rc = sqlite3_bind_double(q->st, i + 1, a->d); break;
-		case 't': rc = a->t ? sqlite3_bind_text(q->st, i + 1, a->t, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(q->st, i + 1); break;
-		default: rc = sqlite3_bind_null(q->st, i + 1); break;
+	for (int i = 0; i < nargs; i++) {
+		if (bind_one(q->st, i + 1, &args[i]) != SQLITE_OK) {
+			log_msg("error", file, line, "bind %d failed: %s", i + 1,
+				sqlite3_errmsg(d->conn));
+			sq_done(&q->base);
+			return NULL;
 		}
-		ok = rc == SQLITE_OK;
 	}
-	if (!ok) {
-		log_msg("error", file, line, "binding %d arguments failed", nargs);
-		db_done(q);
-		return NULL;
-	}
-	return q;
+	return &q->base;
 }
 
-int db_step(db_stmt *q)
+static int sq_step(db_stmt *qq)
 {
-	if (!q)
-		return DB_ERROR;
+	sq_stmt *q = ST(qq);
+	sq_db *d = SQ(qq->owner);
 	int rc = sqlite3_step(q->st);
-	int r = map_rc(q->owner, rc);
+	int r = map_rc(d, rc);
 	if (r == DB_ERROR)
-		log_error("step failed: %s", sqlite3_errmsg(q->owner->conn));
+		log_error("step failed: %s", sqlite3_errmsg(d->conn));
 	return r;
 }
 
-void db_done(db_stmt *q)
+static void sq_done(db_stmt *qq)
 {
-	if (!q)
-		return;
+	sq_stmt *q = ST(qq);
 	sqlite3_reset(q->st);
 	sqlite3_clear_bindings(q->st);
 	q->busy = false;
@@ -310,26 +241,20 @@ void db_done(db_stmt *q)
 	}
 }
 
-int64_t db_int(db_stmt *q, int col) { return sqlite3_column_int64(q->st, col); }
-double db_double(db_stmt *q, int col) { return sqlite3_column_double(q->st, col); }
-bool db_is_null(db_stmt *q, int col) { return sqlite3_column_type(q->st, col) == SQLITE_NULL; }
+static int64_t sq_int(db_stmt *q, int col) { return sqlite3_column_int64(ST(q)->st, col); }
+static double sq_double(db_stmt *q, int col) { return sqlite3_column_double(ST(q)->st, col); }
+static bool sq_null(db_stmt *q, int col) { return sqlite3_column_type(ST(q)->st, col) == SQLITE_NULL; }
+static int sq_count(db_stmt *q) { return sqlite3_column_count(ST(q)->st); }
+static const char *sq_name(db_stmt *q, int col) { return sqlite3_column_name(ST(q)->st, col); }
 
-const char *db_text(db_stmt *q, int col)
+static const char *sq_text(db_stmt *q, int col)
 {
-	return (const char *)sqlite3_column_text(q->st, col);
+	return (const char *)sqlite3_column_text(ST(q)->st, col);
 }
 
-char *db_text_dup(db_stmt *q, int col)
+static enum db_type sq_type(db_stmt *q, int col)
 {
-	return xstrdup(db_text(q, col));
-}
-
-int db_column_count(db_stmt *q) { return sqlite3_column_count(q->st); }
-const char *db_column_name(db_stmt *q, int col) { return sqlite3_column_name(q->st, col); }
-
-enum db_type db_column_type(db_stmt *q, int col)
-{
-	switch (sqlite3_column_type(q->st, col)) {
+	switch (sqlite3_column_type(ST(q)->st, col)) {
 	case SQLITE_INTEGER: return DB_INTEGER;
 	case SQLITE_FLOAT: return DB_FLOAT;
 	case SQLITE_TEXT: return DB_TEXT;
@@ -338,54 +263,19 @@ enum db_type db_column_type(db_stmt *q, int col)
 	}
 }
 
-int db_lock(db *d, const char *name)
+static const void *sq_blob(db_stmt *q, int col, size_t *len)
 {
-	(void)name;
-	return d->tx_depth ? DB_DONE : DB_ERROR;
-}
-
-const void *db_blob(db_stmt *q, int col, size_t *len)
-{
-	const void *p = sqlite3_column_blob(q->st, col);
-	*len = (size_t)sqlite3_column_bytes(q->st, col);
+	const void *p = sqlite3_column_blob(ST(q)->st, col);
+	*len = (size_t)sqlite3_column_bytes(ST(q)->st, col);
 	return p;
 }
 
-int db_exec_at(db *d, const char *file, int line, const char *sql, const char *fmt, ...)
+static int64_t sq_changes(db *d)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	db_stmt *q = vquery(d, file, line, sql, fmt, ap);
-	va_end(ap);
-	if (!q)
-		return DB_ERROR;
-	int r;
-	while ((r = db_step(q)) == DB_ROW)
-		;
-	db_done(q);
-	return r;
+	return sqlite3_changes64(SQ(d)->conn);
 }
 
-int64_t db_changes(db *d)
-{
-	return sqlite3_changes64(d->conn);
-}
-
-int64_t db_int_at(db *d, const char *file, int line, int64_t dflt, const char *sql,
-		  const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	db_stmt *q = vquery(d, file, line, sql, fmt, ap);
-	va_end(ap);
-	int64_t v = dflt;
-	if (q && db_step(q) == DB_ROW && !db_is_null(q, 0))
-		v = db_int(q, 0);
-	db_done(q);
-	return v;
-}
-
-static int raw_exec(db *d, const char *sql)
+static int raw_exec(sq_db *d, const char *sql)
 {
 	char *msg = NULL;
 	int rc = sqlite3_exec(d->conn, sql, NULL, NULL, &msg);
@@ -395,22 +285,9 @@ static int raw_exec(db *d, const char *sql)
 	return map_rc(d, rc);
 }
 
-bool db_in_transaction(db *d)
+static bool sq_in_transaction(db *d)
 {
-	return d && !sqlite3_get_autocommit(d->conn);
-}
-
-void db_use_group(db *d, db_group *g)
-{
-	d->group = g;
-}
-
-bool db_group_stats(db *d, uint64_t *groups, uint64_t *jobs)
-{
-	if (!d || !d->group)
-		return false;
-	group_stats(d->group, groups, jobs);
-	return true;
+	return !sqlite3_get_autocommit(SQ(d)->conn);
 }
 
 /* Milliseconds on the monotonic clock. */
@@ -423,30 +300,21 @@ static int64_t now_ms(void)
 
 /* fn's result r, or DB_UNAVAILABLE when it failed and the storage refused
  * something since the transaction began (seen == storage_failures then). */
-static int storage_result(db *d, int r, unsigned seen)
+static int storage_result(sq_db *d, int r, unsigned seen)
 {
-	return r < 0 && d->storage_failures != seen ? DB_UNAVAILABLE : r;
+	return r < 0 && d->base.storage_failures != seen ? DB_UNAVAILABLE : r;
 }
 
-int db_transact(db *d, db_tx_fn fn, void *ctx)
+static int sq_transact(db *dd, db_tx_fn fn, void *ctx)
 {
-	if (!d->tx_depth && d->group) {
-		int r = db_group_run(d->group, fn, ctx);
-		/* The writer's connection saw (and logged) the failure; this
-		 * connection's caller is the one that answers for it. */
-		if (r == DB_UNAVAILABLE) {
-			d->storage_failures++;
-			d->storage_flag = true;
-		}
-		return r;
-	}
-	unsigned seen = d->storage_failures;
+	sq_db *d = SQ(dd);
+	unsigned seen = d->base.storage_failures;
 	if (d->tx_depth) {
 		/* Nested: a savepoint, so a failing inner step undoes only itself. */
 		if (raw_exec(d, "SAVEPOINT nested") != DB_DONE)
 			return storage_result(d, DB_ERROR, seen);
 		d->tx_depth++;
-		int r = fn(d, ctx);
+		int r = fn(dd, ctx);
 		d->tx_depth--;
 		if (r < 0)
 			raw_exec(d, "ROLLBACK TO nested");
@@ -459,7 +327,7 @@ int db_transact(db *d, db_tx_fn fn, void *ctx)
 		if (r == DB_DONE) {
 			d->tx_depth = 1;
 			d->tx_failed_busy = false;
-			r = fn(d, ctx);
+			r = fn(dd, ctx);
 			bool busy = d->tx_failed_busy;
 			d->tx_depth = 0;
 			if (r >= 0 && !busy) {
@@ -468,7 +336,7 @@ int db_transact(db *d, db_tx_fn fn, void *ctx)
 					return r;
 				r = c;
 			}
-			if (db_in_transaction(d))
+			if (sq_in_transaction(dd))
 				raw_exec(d, "ROLLBACK");
 			if (busy)
 				r = DB_BUSY;
@@ -480,8 +348,7 @@ int db_transact(db *d, db_tx_fn fn, void *ctx)
 		 * process holding it longer (a stuck sqlite3 shell, a backup
 		 * tool) must give the user a clear "try later", not a hang. */
 		if (attempt >= 20 || now_ms() - t0 >= BUSY_TIMEOUT_MS) {
-			d->storage_failures++;
-			d->storage_flag = true;
+			db_note_storage_failure(dd);
 			log_error("storage unavailable: the database stayed locked for %lld ms",
 				  (long long)(now_ms() - t0));
 			return DB_UNAVAILABLE;
@@ -492,22 +359,22 @@ int db_transact(db *d, db_tx_fn fn, void *ctx)
 	}
 }
 
-bool db_storage_unavailable(db *d)
+static void sq_rollback_open(db *d)
 {
-	if (!d || !d->storage_flag)
-		return false;
-	d->storage_flag = false;
-	return true;
+	if (sq_in_transaction(d))
+		raw_exec(SQ(d), "ROLLBACK");
+	SQ(d)->tx_depth = 0;
 }
 
-void db_rollback_open(db *d)
+/* SQLite's write transactions already run one at a time (BEGIN IMMEDIATE). */
+static int sq_lock(db *d, const char *name)
 {
-	if (db_in_transaction(d))
-		raw_exec(d, "ROLLBACK");
-	d->tx_depth = 0;
+	(void)d;
+	(void)name;
+	return DB_DONE;
 }
 
-int db_schema_version(db *d)
+static int sq_schema_version(db *d)
 {
 	if (db_scalar(d, 0, "SELECT count(*) FROM sqlite_master WHERE name = 'schema_version'", "") == 0)
 		return 0;
@@ -521,20 +388,20 @@ struct migrate_ctx {
 static int apply_migration(db *d, void *vctx)
 {
 	struct migrate_ctx *ctx = vctx;
-	if (raw_exec(d, ctx->m->sql) != DB_DONE ||
-	    (ctx->m->sqlite && raw_exec(d, ctx->m->sqlite) != DB_DONE))
+	if (raw_exec(SQ(d), ctx->m->sql) != DB_DONE ||
+	    (ctx->m->sqlite && raw_exec(SQ(d), ctx->m->sqlite) != DB_DONE))
 		return DB_ERROR;
 	return db_exec(d, "INSERT INTO schema_version(version, name, applied_at) VALUES (?, ?, ?)",
 		       "iti", (int64_t)ctx->m->version, ctx->m->name, (int64_t)time(NULL));
 }
 
-int db_migrate(db *d)
+static int sq_migrate(db *d)
 {
-	if (raw_exec(d, "CREATE TABLE IF NOT EXISTS schema_version ("
-			"version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)") !=
+	if (raw_exec(SQ(d), "CREATE TABLE IF NOT EXISTS schema_version ("
+			    "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)") !=
 	    DB_DONE)
 		return -1;
-	int have = db_schema_version(d);
+	int have = sq_schema_version(d);
 	for (int i = 0; i < schema_nmigrations; i++) {
 		if (schema_migrations[i].version <= have)
 			continue;
@@ -549,7 +416,7 @@ int db_migrate(db *d)
 
 /* --- backup and restore ----------------------------------------------- */
 
-bool db_exists(const char *url)
+bool sqlite_exists(const char *url)
 {
 	return access(sqlite_path(url), F_OK) == 0;
 }
@@ -592,9 +459,9 @@ done:
 	return rc;
 }
 
-int db_check_integrity(db *d, char **err)
+static int sq_check_integrity(db *d, char **err)
 {
-	return check_conn(d->conn, err);
+	return check_conn(SQ(d)->conn, err);
 }
 
 /* Is c a taizhang ledger this build knows: a schema_version within our
@@ -752,14 +619,13 @@ static int publish_copy(const char *tmp, const char *path, char **err)
 	return 0;
 }
 
-int db_backup(db *src, const char *dest_path, char **err)
+static int sq_backup(db *src, const char *dest_path, char **err)
 {
-	*err = NULL;
 	if (path_free(dest_path, err) < 0)
 		return -1;
 	char *tmp = str_printf("%s.partial-%ld", dest_path, (long)getpid());
 	int rc = -1;
-	if (write_copy(src->conn, tmp, err) < 0 || publish_copy(tmp, dest_path, err) < 0)
+	if (write_copy(SQ(src)->conn, tmp, err) < 0 || publish_copy(tmp, dest_path, err) < 0)
 		goto done;
 	rc = 0;
 done:
@@ -789,17 +655,12 @@ done:
 	return rc;
 }
 
-int db_restore(const char *url, const char *from_path, bool force, char **err)
+int sqlite_restore(const char *url, const char *from_path, bool force, char **err)
 {
-	*err = NULL;
 	const char *path = sqlite_path(url);
 	char *tmp = str_printf("%s.restore-%ld", path, (long)getpid());
 	sqlite3 *from = NULL;
 	int rc = -1;
-	if (url && (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)) {
-		*err = xstrdup("this build has no PostgreSQL backend yet");
-		goto done;
-	}
 	bool exists = access(path, F_OK) == 0;
 	if (exists && !force) {
 		*err = str_printf("%s already exists; add --force to replace it", path);
@@ -832,3 +693,28 @@ done:
 	free(tmp);
 	return rc;
 }
+
+static const db_ops sqlite_ops = {
+	.name = "sqlite",
+	.close = sq_close,
+	.query = sq_query,
+	.step = sq_step,
+	.done = sq_done,
+	.col_int = sq_int,
+	.col_double = sq_double,
+	.col_text = sq_text,
+	.col_blob = sq_blob,
+	.col_null = sq_null,
+	.col_count = sq_count,
+	.col_name = sq_name,
+	.col_type = sq_type,
+	.changes = sq_changes,
+	.transact = sq_transact,
+	.in_transaction = sq_in_transaction,
+	.rollback_open = sq_rollback_open,
+	.schema_version = sq_schema_version,
+	.migrate = sq_migrate,
+	.lock = sq_lock,
+	.check_integrity = sq_check_integrity,
+	.backup = sq_backup,
+};

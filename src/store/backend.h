@@ -1,0 +1,70 @@
+/*
+ * backend.h — what a database backend gives db.c, private to store/.
+ *
+ * db.c holds the public API of db.h: it turns the bind formats into an
+ * array of arguments, sends outermost transactions to a group writer, keeps
+ * the storage-failure marks, and calls the backend for everything else.
+ * Each backend's connection starts with a `db` and each of its statements
+ * with a `db_stmt`, so the two can be cast to the backend's own structs.
+ */
+#ifndef TZ_STORE_BACKEND_H
+#define TZ_STORE_BACKEND_H
+
+#include "store/db.h"
+
+typedef struct db_ops db_ops;
+
+struct db {
+	const db_ops *ops;
+	db_group *group;           /* outermost transactions go to this writer, if set */
+	unsigned storage_failures; /* storage refusals so far */
+	bool storage_flag;         /* one since db_storage_unavailable() last looked */
+};
+
+struct db_stmt {
+	db *owner;
+};
+
+struct db_ops {
+	const char *name;
+	void (*close)(db *d);
+	/* Prepare (or take from the cache) and bind; NULL on a bug, logged
+	 * with file and line. */
+	db_stmt *(*query)(db *d, const char *file, int line, const char *sql, const db_arg *args,
+			  int nargs);
+	int (*step)(db_stmt *q);
+	void (*done)(db_stmt *q);
+	int64_t (*col_int)(db_stmt *q, int col);
+	double (*col_double)(db_stmt *q, int col);
+	const char *(*col_text)(db_stmt *q, int col);
+	const void *(*col_blob)(db_stmt *q, int col, size_t *len);
+	bool (*col_null)(db_stmt *q, int col);
+	int (*col_count)(db_stmt *q);
+	const char *(*col_name)(db_stmt *q, int col);
+	enum db_type (*col_type)(db_stmt *q, int col);
+	int64_t (*changes)(db *d);
+	/* db_transact on the connection itself (no group). */
+	int (*transact)(db *d, db_tx_fn fn, void *ctx);
+	bool (*in_transaction)(db *d);
+	void (*rollback_open)(db *d);
+	int (*schema_version)(db *d);
+	int (*migrate)(db *d);
+	int (*lock)(db *d, const char *name);
+	int (*check_integrity)(db *d, char **err);
+	int (*backup)(db *d, const char *dest_path, char **err);
+};
+
+/* Mark a storage refusal on d (db_storage_unavailable reports it). */
+void db_note_storage_failure(db *d);
+
+/* The backends' openers, by URL (db.c chooses). */
+db *sqlite_open(const char *url, char **err);
+bool sqlite_exists(const char *url);
+int sqlite_restore(const char *url, const char *from_path, bool force, char **err);
+db *pg_open(const char *url, char **err);
+bool pg_exists(const char *url);
+
+/* Is url a PostgreSQL URL (postgresql:// or postgres://)? */
+bool db_url_is_postgres(const char *url);
+
+#endif
