@@ -149,11 +149,13 @@ static int overdue_by_department(dg *g, int64_t *total, bool lines)
 {
 	db_arg a[2] = {arg_t(g->today)};
 	db_stmt *q = scoped(g,
-			    "SELECT dp.name, count(*), sum(m.urge_level = 2), sum(m.urge_level = 3),"
+			    "SELECT dp.name, count(*), sum(CASE WHEN m.urge_level = 2 THEN 1 ELSE 0 END),"
+			    " sum(CASE WHEN m.urge_level = 3 THEN 1 ELSE 0 END),"
 			    " min(m.deadline) FROM matters m"
 			    " LEFT JOIN departments dp ON dp.id = m.department_id"
 			    " WHERE m.status IN " OPEN_SQL " AND m.deadline < ?",
-			    " GROUP BY m.department_id ORDER BY 2 DESC, min(dp.sort), m.department_id",
+			    " GROUP BY m.department_id, dp.name"
+			    " ORDER BY 2 DESC, min(dp.sort), m.department_id",
 			    a, 1);
 	int r;
 	*total = 0;
@@ -419,12 +421,13 @@ static int week_events(dg *g, int64_t from, int64_t to, int64_t *closed,
 		       int64_t urged[URGE_LEVELS])
 {
 	db_arg a[3] = {arg_i(from), arg_i(to)};
-	/* CROSS JOIN: the week's events drive (as matter_find does with the
+	/* CROSS JOIN (its condition in WHERE, which PostgreSQL also reads):
+	 * the week's events drive (as matter_find does with the
 	 * search index); for one department SQLite would otherwise walk all
 	 * of its matters and their events, 4 s at a million. */
-	db_stmt *q = scoped(g, "SELECT e.action, coalesce(json_extract(e.data, '$.level'), 0),"
+	db_stmt *q = scoped(g, "SELECT e.action, coalesce(json_extract(e.data, '$.level'), '0'),"
 			       " count(DISTINCT e.matter_id) FROM events e CROSS JOIN matters m"
-			       " ON m.id = e.matter_id WHERE e.at >= ? AND e.at < ?"
+			       " WHERE m.id = e.matter_id AND e.at >= ? AND e.at < ?"
 			       " AND e.action IN ('urge', 'close')",
 			    " GROUP BY 1, 2", a, 2);
 	int r;

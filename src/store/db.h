@@ -4,7 +4,11 @@
  *
  * SQL is written once, in portable form, with `?` placeholders and bound
  * parameters only: never build SQL from data. The backend adapts
- * placeholders and the few dialect differences. Use `INSERT ... RETURNING id`
+ * placeholders and the few dialect differences (PostgreSQL drops SQLite's
+ * planner hint INDEXED BY). Write what both understand: CAST(? AS DOUBLE
+ * PRECISION) where a parameter's type is not clear from its place, IS
+ * DISTINCT FROM rather than IS NOT, every GROUP BY column named, subqueries
+ * in FROM with an alias, a CROSS JOIN's condition in WHERE. Use `INSERT ... RETURNING id`
  * to learn a new row's id.
  *
  * Statements are cached per connection by their SQL text, so a hot query is

@@ -667,6 +667,10 @@ static int64_t lock_key(const char *name)
 	return (int64_t)h;
 }
 
+/* Taken by the transaction's first statement or later: when it had to
+ * wait, the transaction's snapshot (SERIALIZABLE: that of its first
+ * statement) may predate the holder's commit, and its writes then fail
+ * as a serialization conflict and run again, seeing the holder's work. */
 static int pg_lock(db *d, const char *name)
 {
 	return db_exec(d, "SELECT pg_advisory_xact_lock(?)", "i", lock_key(name));
@@ -683,25 +687,12 @@ static int pg_schema_version(db *d)
 }
 
 struct migrate_ctx {
-	const migration *m; /* NULL: only make the version table */
-	bool applied;
+	const migration *m;
 };
 
-/* Why the lock: several servers may start at once on one database, and
- * each would run the migrations; the lock makes the later ones wait and
- * then find them done. */
 static int apply_migration(db *d, void *vctx)
 {
 	struct migrate_ctx *ctx = vctx;
-	ctx->applied = false;
-	if (pg_lock(d, "taizhang migrations") != DB_DONE)
-		return DB_ERROR;
-	if (!ctx->m)
-		return raw_exec(PG(d), "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT"
-				       " PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
-	if (db_scalar(d, 0, "SELECT count(*) FROM schema_version WHERE version = ?", "i",
-		      (int64_t)ctx->m->version))
-		return DB_DONE;
 	char *sql = pg_ddl(ctx->m->sql);
 	int r = raw_exec(PG(d), sql);
 	free(sql);
@@ -710,26 +701,37 @@ static int apply_migration(db *d, void *vctx)
 	if (r == DB_DONE)
 		r = db_exec(d, "INSERT INTO schema_version(version, name, applied_at) VALUES (?, ?, ?)",
 			    "iti", (int64_t)ctx->m->version, ctx->m->name, (int64_t)time(NULL));
-	ctx->applied = r == DB_DONE;
 	return r;
 }
 
+/* Why a lock held by the session, around the whole run: several servers
+ * may start at once on one database, and each would migrate. The later
+ * ones wait here and then find the work done. (A lock taken inside the
+ * transaction would come too late: a SERIALIZABLE transaction reads the
+ * snapshot of its first statement, taken before the wait.) */
 static int pg_migrate(db *d)
 {
-	struct migrate_ctx ctx = {NULL, false};
-	if (db_transact(d, apply_migration, &ctx) < 0)
+	int64_t key = lock_key("taizhang migrations");
+	if (db_exec(d, "SELECT pg_advisory_lock(?)", "i", key) != DB_DONE)
 		return -1;
+	int rc = -1;
+	if (raw_exec(PG(d), "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT PRIMARY KEY,"
+			    " name TEXT NOT NULL, applied_at BIGINT NOT NULL)") != DB_DONE)
+		goto done;
 	int have = pg_schema_version(d);
 	for (int i = 0; i < schema_nmigrations; i++) {
 		if (schema_migrations[i].version <= have)
 			continue;
-		ctx.m = &schema_migrations[i];
+		struct migrate_ctx ctx = {&schema_migrations[i]};
 		if (db_transact(d, apply_migration, &ctx) < 0) {
 			log_error("migration %d (%s) failed", ctx.m->version, ctx.m->name);
-			return -1;
+			goto done;
 		}
 	}
-	return 0;
+	rc = 0;
+done:
+	db_exec(d, "SELECT pg_advisory_unlock(?)", "i", key);
+	return rc;
 }
 
 /* PostgreSQL checks its own pages (and data checksums, where the cluster

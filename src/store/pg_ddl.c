@@ -1,7 +1,8 @@
 /*
  * pg_ddl.c — the migrations' portable DDL, written in SQLite's words, said
  * in PostgreSQL's (schema.h lists the rules), and the `?` placeholders of
- * every statement turned into PostgreSQL's $1..$n.
+ * every statement turned into PostgreSQL's $1..$n (and SQLite's planner
+ * hint INDEXED BY dropped).
  *
  * Both walk the SQL outside string literals, quoted identifiers and
  * comments, so a word or a question mark inside them is left alone.
@@ -64,6 +65,11 @@ char *pg_placeholders(const char *sql, int *nparams)
 		} else if (*s == '?') {
 			buf_printf(&b, "$%d", ++n);
 			s++;
+		} else if (strncmp(s, " INDEXED BY ", 12) == 0) {
+			/* SQLite's planner hint; PostgreSQL plans for itself. */
+			s += 12;
+			while (is_word_char(*s))
+				s++;
 		} else {
 			buf_putc(&b, *s++);
 		}

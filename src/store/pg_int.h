@@ -5,7 +5,8 @@
 #define TZ_STORE_PG_INT_H
 
 /* sql with each `?` outside literals, quoted names and comments replaced
- * by $1, $2, ...; *nparams gets their number. Caller frees. */
+ * by $1, $2, ...; *nparams gets their number. SQLite's planner hint
+ * " INDEXED BY name" is left out. Caller frees. */
 char *pg_placeholders(const char *sql, int *nparams);
 
 /* A migration's portable DDL (schema.h) in PostgreSQL's words. Caller frees. */

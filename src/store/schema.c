@@ -185,6 +185,11 @@ static const char v1_sqlite[] =
 	"CREATE TRIGGER events_no_delete BEFORE DELETE ON events"
 	"  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;";
 static const char v1_pg[] =
+	/* SQLite's json_extract for the '$.key' paths the SQL above store/
+	 * uses on events.data, as text (so a default beside it is text too:
+	 * coalesce(json_extract(data, '$.level'), '0')). */
+	"CREATE FUNCTION json_extract(doc TEXT, path TEXT) RETURNS TEXT LANGUAGE sql IMMUTABLE AS"
+	"  $$ SELECT (doc::jsonb) #>> string_to_array(substr(path, 3), '.') $$;"
 	"CREATE FUNCTION events_append_only() RETURNS trigger LANGUAGE plpgsql AS"
 	"  $$ BEGIN RAISE EXCEPTION 'events are append-only' USING ERRCODE = '23000'; END $$;"
 	"CREATE TRIGGER events_no_update BEFORE UPDATE OR DELETE ON events"

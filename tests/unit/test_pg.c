@@ -26,6 +26,9 @@ static void placeholders_outside_literals(void **state)
 			       "AND e = $3 /* ? */");
 	assert_int_equal(n, 3);
 	free(s);
+	s = pg_placeholders("SELECT x FROM matters m INDEXED BY matters_urged WHERE a = ?", &n);
+	assert_string_equal(s, "SELECT x FROM matters m WHERE a = $1");
+	free(s);
 	s = pg_placeholders("SELECT 'it''s ?', ?", &n);
 	assert_string_equal(s, "SELECT 'it''s ?', $1");
 	assert_int_equal(n, 1);
@@ -126,6 +129,46 @@ static void migrates_twice(void **state)
 	assert_int_equal(db_schema_version(d), v);
 	assert_true(db_exists(url));
 	db_close(d);
+}
+
+static void *migrator(void *arg)
+{
+	char *err = NULL;
+	db *d = db_open(arg, &err);
+	intptr_t rc = d ? db_migrate(d) : -1;
+	free(err);
+	db_close(d);
+	return (void *)rc;
+}
+
+/* Servers starting together on an empty database: one migrates, the
+ * others wait and find it done. */
+static void migrates_once_when_started_together(void **state)
+{
+	NEED_SERVER();
+	char *sql = str_printf("CREATE DATABASE %s_m TEMPLATE template0 ENCODING 'UTF8'"
+			       " LC_COLLATE 'C' LC_CTYPE 'C'", dbname);
+	assert_int_equal(admin_exec(sql), 0);
+	free(sql);
+	char *other = str_printf("%s%s_m", base_url, dbname);
+	pthread_t t[3];
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, migrator, other), 0);
+	for (int i = 0; i < 3; i++) {
+		void *rc;
+		pthread_join(t[i], &rc);
+		assert_int_equal((intptr_t)rc, 0);
+	}
+	char *err = NULL;
+	db *d = db_open(other, &err);
+	assert_non_null(d);
+	assert_int_equal(db_scalar(d, 0, "SELECT count(*) FROM schema_version", ""),
+			 db_schema_version(d));
+	db_close(d);
+	free(other);
+	sql = str_printf("DROP DATABASE %s_m WITH (FORCE)", dbname);
+	admin_exec(sql);
+	free(sql);
 }
 
 static int make_table(db *d, void *ctx)
@@ -294,6 +337,7 @@ int main(void)
 		cmocka_unit_test(placeholders_outside_literals),
 		cmocka_unit_test(ddl_in_postgresql_words),
 		cmocka_unit_test(migrates_twice),
+		cmocka_unit_test(migrates_once_when_started_together),
 		cmocka_unit_test(values_round_trip),
 		cmocka_unit_test(nested_failure_undoes_itself),
 		cmocka_unit_test(serialization_failures_are_retried),
