@@ -71,6 +71,7 @@ typedef struct run {
 	import_matter *rows;
 	size_t nrows, caprows;
 	bool header_failed;
+	bool too_long; /* more than IMPORT_MAX_ROWS data rows: refused whole */
 } run;
 
 /* Walk the user's --map ("HEADER=field,..."): for each entry, its header
@@ -235,6 +236,7 @@ static int on_row(void *ctx, int64_t row, char **cells, size_t n)
 	if (++u->data_rows > IMPORT_MAX_ROWS) {
 		import_msg_add(u->r, row, NULL, false,
 			       str_printf("数据超过%d行，请分成几个文件导入", IMPORT_MAX_ROWS));
+		u->too_long = true;
 		return 1;
 	}
 	if (u->nrows == u->caprows) {
@@ -365,7 +367,9 @@ int import_run(db *d, const actor *who, const void *data, size_t n, const import
 		import_msg_add(r, 0, NULL, false, xstrdup("文件中只有表头，没有数据"));
 	if (u.fields && !u.header_failed && read >= 0)
 		check_numbers(&u);
-	if (u.nrows > 0 && read >= 0 && !u.header_failed)
+	/* Why not for a file too long: it is refused whole, and a plan of its
+	 * first 10,000 rows would only cost time (on PostgreSQL, minutes). */
+	if (u.nrows > 0 && read >= 0 && !u.header_failed && !u.too_long)
 		rc = apply_rows(&u, d, who, now);
 done:
 	for (size_t i = 0; i < u.nrows; i++)

@@ -253,8 +253,11 @@ static int map_error(pg_db *d, PGresult *r, const char *file, int line, const ch
 		return DB_CONSTRAINT;
 	if (strcmp(st, "25P02") == 0) /* an earlier statement failed: said already */
 		return DB_ERROR;
-	log_msg("error", file ? file : __FILE__, file ? line : __LINE__, "%s: %s in: %s", st,
-		r ? PQresultErrorMessage(r) : PQerrorMessage(d->conn), sql ? sql : "?");
+	/* The statement's start is enough to find it; a many-row INSERT
+	 * would otherwise fill the log. */
+	log_msg("error", file ? file : __FILE__, file ? line : __LINE__, "%s: %s in: %.300s%s", st,
+		r ? PQresultErrorMessage(r) : PQerrorMessage(d->conn), sql ? sql : "?",
+		sql && strlen(sql) > 300 ? "…" : "");
 	return DB_ERROR;
 }
 
