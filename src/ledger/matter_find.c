@@ -9,7 +9,7 @@
 #include "ledger/calendar.h"
 #include "ledger/ledger.h"
 #include "ledger/matter_row.h"
-#include "ledger/search.h"
+#include "ledger/search_int.h"
 #include "base/utf8.h"
 #include "base/buf.h"
 #include "base/util.h"
@@ -147,47 +147,68 @@ static void build_where(const matter_filter *f, const char *today, where *w)
 		cond(w, "m.created_at < ?"), arg_i(w, calendar_day_start(f->to) + 86400);
 }
 
-/* Where a search reads: an index table, the MATCH condition on it as a
- * page reads it (`page`, the table in the FROM clause) and as an export
- * walks it (`walk`, a subquery), and the score of a hit (lower is better).
- * The character indexes have no positions, so no bm25: their hits rank by
- * recency alone. */
+/* Where a search reads: an index table, how the matters join it (`from`),
+ * the match condition as a page reads it (`page`) and as an export walks
+ * it (`walk`, a subquery), and, on SQLite, the score of a hit (lower is
+ * better). The character indexes have no positions, so no bm25: their
+ * hits rank by recency alone. On PostgreSQL the indexes are tsvector
+ * columns of matter_search (search_pg.c ranks the hits in C). */
 typedef struct search_index {
-	const char *table, *page, *walk, *score;
+	const char *table, *from, *page, *walk, *score;
 } search_index;
 
 static const search_index pairs_index = {
-	"matter_search", "matter_search MATCH ?",
+	"matter_search", " FROM matter_search CROSS JOIN matters m ON m.id = matter_search.rowid",
+	"matter_search MATCH ?",
 	"m.id IN (SELECT rowid FROM matter_search WHERE matter_search MATCH ?)",
-	"bm25(matter_search, 5.0, 10.0, 3.0, 2.0, 4.0, 3.0, 1.0)"};
+	"bm25(matter_search, " SEARCH_TEXT(SEARCH_WEIGHTS) ")"};
 static const search_index chars_index = {
-	"matter_chars", "matter_chars MATCH ?",
+	"matter_chars", " FROM matter_chars CROSS JOIN matters m ON m.id = matter_chars.rowid",
+	"matter_chars MATCH ?",
 	"m.id IN (SELECT rowid FROM matter_chars WHERE matter_chars MATCH ?)", "-1.0"};
 static const search_index public_chars_index = {
-	"matter_chars_public", "matter_chars_public MATCH ?",
+	"matter_chars_public",
+	" FROM matter_chars_public CROSS JOIN matters m ON m.id = matter_chars_public.rowid",
+	"matter_chars_public MATCH ?",
 	"m.id IN (SELECT rowid FROM matter_chars_public WHERE matter_chars_public MATCH ?)",
 	"-1.0"};
 
+#define PG_INDEX(vector)                                                                  \
+	{"matter_search", " FROM matter_search s JOIN matters m ON m.id = s.matter_id",    \
+	 "s." vector " @@ CAST(? AS tsquery)",                                              \
+	 "m.id IN (SELECT matter_id FROM matter_search WHERE " vector                        \
+	 " @@ CAST(? AS tsquery))",                                                          \
+	 NULL}
+static const search_index pg_indexes[4] = {PG_INDEX("words"), PG_INDEX("public_words"),
+					   PG_INDEX("chars"), PG_INDEX("public_chars")};
+
 /* The index f's words are looked up in; *one_char gets the character of a
  * one-character query (search.h), else 0. */
-static const search_index *index_of(const matter_filter *f, uint32_t *one_char)
+static const search_index *index_of(db *d, const matter_filter *f, uint32_t *one_char)
 {
 	*one_char = str_empty(f->q) ? 0 : search_one_char(f->q);
+	if (db_is_postgres(d))
+		return &pg_indexes[(*one_char ? 2 : 0) + f->public_only];
 	if (!*one_char)
 		return &pairs_index;
 	return f->public_only ? &public_chars_index : &chars_index;
 }
 
 /* The index query for f's words (caller frees): the character itself for a
- * one-character query, else search_match's; NULL when they hold nothing
- * searchable. */
-static char *index_query(const matter_filter *f, uint32_t one_char)
+ * one-character query, else search_match's (on PostgreSQL, tsquery
+ * literals); NULL when they hold nothing searchable. */
+static char *index_query(db *d, const matter_filter *f, uint32_t one_char)
 {
+	bool pg = db_is_postgres(d);
 	if (!one_char)
-		return search_match(f->q, f->public_only);
+		return pg ? search_pg_match(f->q) : search_match(f->q, f->public_only);
 	char c[5] = "";
 	c[utf8_encode(one_char, c)] = '\0';
-	return str_printf("\"%s\"", c);
+	if (!pg)
+		return str_printf("\"%s\"", c);
+	char *tok = c;
+	search_query one = {&(snippet_phrase){&tok, 1, false}, 1};
+	return search_pg_tsquery(&one);
 }
 
 /* The conditions of f into *w (which the caller frees), the search words
@@ -195,13 +216,13 @@ static char *index_query(const matter_filter *f, uint32_t one_char)
  * (caller frees; NULL without q). LEDGER_OK, LEDGER_INVALID for a date that
  * is not YYYY-MM-DD, or LEDGER_NOT_FOUND when q holds nothing searchable
  * (so nothing matches); on either, nothing is allocated. */
-static int filter_where(const matter_filter *f, const char *today, uint32_t one_char,
+static int filter_where(db *d, const matter_filter *f, const char *today, uint32_t one_char,
 			const char *match_cond, where *w, char **match)
 {
 	if ((!str_empty(f->from) && !calendar_date_valid(f->from)) ||
 	    (!str_empty(f->to) && !calendar_date_valid(f->to)))
 		return LEDGER_INVALID;
-	*match = str_empty(f->q) ? NULL : index_query(f, one_char);
+	*match = str_empty(f->q) ? NULL : index_query(d, f, one_char);
 	if (!str_empty(f->q) && !*match)
 		return LEDGER_NOT_FOUND;
 	*w = (where){BUF_INIT, NULL, 0, 0};
@@ -238,7 +259,7 @@ static char *search_sql(const search_index *ix, const char *from_where, int limi
 static int64_t count_rows(db *d, const char *from_where, const where *w, size_t nargs,
 			  int64_t cap)
 {
-	char *sql = cap > 0 ? str_printf("SELECT count(*) FROM (SELECT 1%s LIMIT %lld)",
+	char *sql = cap > 0 ? str_printf("SELECT count(*) FROM (SELECT 1%s LIMIT %lld) AS capped",
 					 from_where, (long long)cap + 1)
 			    : str_printf("SELECT count(*)%s", from_where);
 	db_stmt *q = db_query_args(d, sql, w->args, nargs);
@@ -268,6 +289,78 @@ static int read_page(db_stmt *q, const actor *who, const char *today, bool count
 	return r == DB_DONE ? LEDGER_OK : LEDGER_ERROR;
 }
 
+/* Read the matters ids[0..n) into out, in that order. */
+static int read_ids(db *d, const actor *who, const char *today, const int64_t *ids, size_t n,
+		    matter_list *out)
+{
+	where w = {BUF_INIT, NULL, 0, 0};
+	cond_in(&w, "m.id", n);
+	for (size_t i = 0; i < n; i++)
+		arg_i(&w, ids[i]);
+	char *sql = str_printf("%s%s", matter_select_sql, buf_str(&w.sql));
+	db_stmt *q = db_query_args(d, sql, w.args, w.n);
+	int rc = q ? read_page(q, who, today, false, out, NULL) : LEDGER_ERROR;
+	db_done(q);
+	for (size_t i = 0; rc == LEDGER_OK && i < n && i < out->n; i++)
+		for (size_t j = i; j < out->n; j++)
+			if (out->items[j].id == ids[i]) {
+				matter t = out->items[i];
+				out->items[i] = out->items[j];
+				out->items[j] = t;
+				break;
+			}
+	free(sql);
+	free(w.args);
+	buf_free(&w.sql);
+	return rc;
+}
+
+/* A search's page on PostgreSQL: search_pg_page ranks the candidates in C
+ * as SQLite's statement (search_sql) ranks them, then the page's matters
+ * are read whole; with counted, the total is the number of candidates. */
+static int pg_search_page(db *d, const actor *who, const matter_filter *f, const char *today,
+			  bool one_char, const char *from_where, const where *w, int limit,
+			  int offset, bool counted, matter_list *out)
+{
+	int64_t *ids = NULL, candidates = 0;
+	size_t n = 0;
+	int rc = search_pg_page(d, from_where, w->args, w->n, f->q, one_char, f->public_only,
+				(int64_t)time(NULL), limit, offset, &ids, &n, &candidates);
+	if (rc == LEDGER_OK && counted)
+		out->total = candidates;
+	if (rc == LEDGER_OK && n > 0)
+		rc = read_ids(d, who, today, ids, n, out);
+	free(ids);
+	return rc;
+}
+
+/* The page of a list, or of a search on SQLite (one statement that ranks
+ * and counts, search_sql); w's arguments then get the recency's "now". */
+static int sql_page(db *d, const actor *who, const matter_filter *f, const char *today,
+		    const search_index *ix, bool match, const char *from_where, where *w,
+		    int64_t cap, int limit, int offset, matter_list *out)
+{
+	bool counted_with_page = match && cap > 0;
+	size_t nargs = w->n;
+	const char *order = f->overdue_only && f->order_urge
+				    ? " ORDER BY m.urge_level DESC, m.deadline, m.id"
+			    : f->overdue_only ? " ORDER BY m.deadline, m.id"
+			    : f->order_closed ? " ORDER BY m.closed_at DESC, m.id DESC"
+					      : " ORDER BY m.created_at DESC, m.id DESC";
+	if (match)
+		arg_i(w, (int64_t)time(NULL)); /* the recency factor's "now" */
+	char *sql = match ? search_sql(ix, from_where, limit, offset)
+			  : str_printf("%s%s%s LIMIT %d OFFSET %d", matter_select_sql,
+				       buf_str(&w->sql), order, limit, offset);
+	db_stmt *q = db_query_args(d, sql, w->args, w->n);
+	int rc = q ? read_page(q, who, today, counted_with_page, out, &out->total) : LEDGER_ERROR;
+	db_done(q);
+	if (rc == LEDGER_OK && counted_with_page && out->n == 0 && offset > 0)
+		out->total = count_rows(d, from_where, w, nargs, cap); /* a page past the end */
+	free(sql);
+	return rc;
+}
+
 int matter_find(db *d, const actor *who, const matter_filter *f, const char *today,
 		matter_list *out)
 {
@@ -277,16 +370,16 @@ int matter_find(db *d, const actor *who, const matter_filter *f, const char *tod
 	char *match = NULL;
 	where w;
 	uint32_t one_char;
-	const search_index *ix = index_of(f, &one_char);
-	int prep = filter_where(f, today, one_char, ix->page, &w, &match);
+	const search_index *ix = index_of(d, f, &one_char);
+	int prep = filter_where(d, f, today, one_char, ix->page, &w, &match);
 	if (prep != LEDGER_OK)
 		return prep == LEDGER_NOT_FOUND ? LEDGER_OK : prep;
 	/* Why CROSS JOIN: it makes the index drive, each hit then checked
 	 * against the filters. Left to itself the planner may walk a filter's
 	 * index (public = 1: half the ledger) and run the full-text query
-	 * once per row, which at a million matters takes minutes. */
-	char *from_where = match ? str_printf(" FROM %s CROSS JOIN matters m ON m.id = %s.rowid%s",
-					      ix->table, ix->table, buf_str(&w.sql))
+	 * once per row, which at a million matters takes minutes. (SQLite's
+	 * words: PostgreSQL joins the matches as its statistics suggest.) */
+	char *from_where = match ? str_printf("%s%s", ix->from, buf_str(&w.sql))
 				 : str_printf(" FROM matters m%s", buf_str(&w.sql));
 	/* A search ranks only its candidates, so a page may say "more" there;
 	 * it counts them in the page's own statement (search_sql), unless the
@@ -300,21 +393,11 @@ int matter_find(db *d, const actor *who, const matter_filter *f, const char *tod
 		out->total = count_rows(d, from_where, &w, nargs, cap);
 	int limit = f->limit <= 0 ? 50 : f->limit > MATTER_FIND_MAX ? MATTER_FIND_MAX : f->limit;
 	int offset = f->offset < 0 ? 0 : f->offset;
-	const char *order = f->overdue_only && f->order_urge
-				    ? " ORDER BY m.urge_level DESC, m.deadline, m.id"
-			    : f->overdue_only ? " ORDER BY m.deadline, m.id"
-			    : f->order_closed ? " ORDER BY m.closed_at DESC, m.id DESC"
-					      : " ORDER BY m.created_at DESC, m.id DESC";
-	if (match)
-		arg_i(&w, (int64_t)time(NULL)); /* the recency factor's "now" */
-	char *sql = match ? search_sql(ix, from_where, limit, offset)
-			  : str_printf("%s%s%s LIMIT %d OFFSET %d", matter_select_sql,
-				       buf_str(&w.sql), order, limit, offset);
-	db_stmt *q = db_query_args(d, sql, w.args, w.n);
-	int rc = q ? read_page(q, who, today, counted_with_page, out, &out->total) : LEDGER_ERROR;
-	db_done(q);
-	if (rc == LEDGER_OK && counted_with_page && out->n == 0 && offset > 0)
-		out->total = count_rows(d, from_where, &w, nargs, cap); /* a page past the end */
+	int rc = match && db_is_postgres(d)
+			 ? pg_search_page(d, who, f, today, one_char != 0, from_where, &w, limit,
+					  offset, counted_with_page, out)
+			 : sql_page(d, who, f, today, ix, match != NULL, from_where, &w, cap, limit,
+				    offset, out);
 	if (out->total < 0)
 		rc = LEDGER_ERROR;
 	if (cap > 0 && out->total > cap) {
@@ -323,8 +406,7 @@ int matter_find(db *d, const actor *who, const matter_filter *f, const char *tod
 	}
 	if (rc == LEDGER_OK && match)
 		rc = one_char ? search_char_snippets(d, one_char, f->public_only, out->items, out->n)
-			      : search_snippets(d, match, f->public_only, out->items, out->n);
-	free(sql);
+			      : search_snippets(d, match, f->q, f->public_only, out->items, out->n);
 	free(from_where);
 	free(match);
 	free(w.args);
@@ -334,6 +416,12 @@ int matter_find(db *d, const actor *who, const matter_filter *f, const char *tod
 	return rc;
 }
 
+/* Why matter_each reads in pages: PostgreSQL's results come whole into
+ * memory (store/pg.c), and an export of a city's ledger would hold all of
+ * it at once. Each page starts after the last row of the one before, in
+ * the order (created_at, id), so no row is read twice or skipped. */
+#define EACH_PAGE 1000
+
 int matter_each(db *d, const actor *who, const matter_filter *f, const char *today,
 		int (*fn)(void *ctx, const matter *m), void *ctx)
 {
@@ -342,23 +430,35 @@ int matter_each(db *d, const actor *who, const matter_filter *f, const char *tod
 	char *match = NULL;
 	where w;
 	uint32_t one_char;
-	const search_index *ix = index_of(f, &one_char);
-	int prep = filter_where(f, today, one_char, ix->walk, &w, &match);
+	const search_index *ix = index_of(d, f, &one_char);
+	int prep = filter_where(d, f, today, one_char, ix->walk, &w, &match);
 	if (prep != LEDGER_OK)
 		return prep == LEDGER_NOT_FOUND ? LEDGER_OK : prep;
-	char *sql = str_printf("%s%s ORDER BY m.created_at, m.id", matter_select_sql,
-			       buf_str(&w.sql));
-	db_stmt *q = db_query_args(d, sql, w.args, w.n);
-	int rc = q ? LEDGER_OK : LEDGER_ERROR, r = DB_DONE;
-	while (rc == LEDGER_OK && (r = db_step(q)) == DB_ROW) {
-		matter m;
-		matter_row_read(q, who, today, &m);
-		rc = fn(ctx, &m);
-		matter_clear(&m);
+	cond(&w, "(m.created_at, m.id) > (?, ?)");
+	int after = w.n;
+	arg_i(&w, INT64_MIN);
+	arg_i(&w, 0);
+	char *sql = str_printf("%s%s ORDER BY m.created_at, m.id LIMIT %d", matter_select_sql,
+			       buf_str(&w.sql), EACH_PAGE);
+	int rc = LEDGER_OK, rows = EACH_PAGE;
+	while (rc == LEDGER_OK && rows == EACH_PAGE) {
+		db_stmt *q = db_query_args(d, sql, w.args, w.n);
+		int r = DB_DONE;
+		rows = 0;
+		rc = q ? LEDGER_OK : LEDGER_ERROR;
+		while (rc == LEDGER_OK && (r = db_step(q)) == DB_ROW) {
+			matter m;
+			matter_row_read(q, who, today, &m);
+			w.args[after].i = m.created_at;
+			w.args[after + 1].i = m.id;
+			rows++;
+			rc = fn(ctx, &m);
+			matter_clear(&m);
+		}
+		if (rc == LEDGER_OK && r != DB_DONE)
+			rc = LEDGER_ERROR;
+		db_done(q);
 	}
-	if (rc == LEDGER_OK && r != DB_DONE)
-		rc = LEDGER_ERROR;
-	db_done(q);
 	free(sql);
 	free(match);
 	free(w.args);

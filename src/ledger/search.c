@@ -1,9 +1,12 @@
 /*
  * search.c — the full-text index of matters and the queries into it
  * (search.h). The SQL that reads the index with ranking and snippets is in
- * matter_find.c, beside the other filters.
+ * matter_find.c, beside the other filters. Both backends share what is
+ * here above the index: the queue, the parsing of a query, the snippets of
+ * a one-character search; what differs is SQLite's FTS5 (here) and
+ * PostgreSQL's tsvector columns (search_pg.c), chosen by db_is_postgres.
  */
-#include "ledger/search.h"
+#include "ledger/search_int.h"
 #include "ledger/ledger.h"
 #include "text/fold.h"
 #include "text/snippet.h"
@@ -15,20 +18,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A matter's row of the index: its columns in the index's order. The
- * boilerplate note of the submission event ("经网站渠道提交") is left out,
- * or every matter would match 渠道. */
+const double search_weights[SEARCH_COLUMNS] = {SEARCH_WEIGHTS};
+const int search_public_snippet_columns[3] = {2, 3, 1};
+
+/* A matter's row of the index: its columns in the index's order. */
 #define SEARCH_ROW                                                                    \
 	"INSERT OR REPLACE INTO matter_search(rowid, number, title, result, public_notes," \
 	" description, address, internal_notes)"                                         \
-	" SELECT m.id, m.number, m.title, m.result,"                                     \
-	"  (SELECT coalesce(group_concat(note, ' '), '') FROM events e"                  \
-	"   WHERE e.matter_id = m.id AND e.public = 1 AND e.note <> ''"                  \
-	"   AND e.action <> 'submit'),"                                                  \
-	"  m.description, m.address,"                                                    \
-	"  (SELECT coalesce(group_concat(note, ' '), '') FROM events e"                  \
-	"   WHERE e.matter_id = m.id AND e.public = 0 AND e.note <> ''"                  \
-	"   AND e.action <> 'submit')"                                                   \
+	" SELECT m.id, m.number, m.title, m.result, "                                    \
+	SEARCH_NOTES("group_concat(note, ' ')", "1") ","                                  \
+	" m.description, m.address, " SEARCH_NOTES("group_concat(note, ' ')", "0")        \
 	" FROM matters m"
 
 /* The character indexes (schema v10) read their texts from matter_search's
@@ -53,10 +52,17 @@ static const char *const index_queued[5] = {
 
 int search_enqueue(db *d, int64_t matter_id)
 {
-	return db_exec(d, "INSERT OR IGNORE INTO search_queue(matter_id) VALUES (?)", "i",
-		       matter_id) == DB_DONE
-		       ? LEDGER_OK
-		       : LEDGER_ERROR;
+	/* Why an update on PostgreSQL, where SQLite does nothing: a catch-up
+	 * that has read the matter's texts holds the queue row locked until it
+	 * deletes it; an update waits for that (and is retried once the row is
+	 * gone), so a change made meanwhile is queued again, never lost. Doing
+	 * nothing would take no lock. SQLite runs one write at a time. */
+	const char *sql = db_is_postgres(d) ? "INSERT INTO search_queue(matter_id) VALUES (?)"
+					      " ON CONFLICT (matter_id)"
+					      " DO UPDATE SET matter_id = excluded.matter_id"
+					    : "INSERT INTO search_queue(matter_id) VALUES (?)"
+					      " ON CONFLICT (matter_id) DO NOTHING";
+	return db_exec(d, sql, "i", matter_id) == DB_DONE ? LEDGER_OK : LEDGER_ERROR;
 }
 
 /* Index every queued matter, five statements for all of them, and empty
@@ -71,13 +77,17 @@ static int drain_tx(db *d, void *unused)
 
 int search_catch_up(db *d)
 {
-	if (!db_scalar(d, 0, "SELECT EXISTS (SELECT 1 FROM search_queue)", ""))
+	if (!db_scalar(d, 0, "SELECT 1 FROM search_queue LIMIT 1", ""))
 		return LEDGER_OK;
+	if (db_is_postgres(d))
+		return search_pg_catch_up(d);
 	return db_transact(d, drain_tx, NULL) == LEDGER_OK ? LEDGER_OK : LEDGER_ERROR;
 }
 
 int search_rebuild(db *d)
 {
+	if (db_is_postgres(d))
+		return search_pg_rebuild(d);
 	int r = db_exec(d, "DELETE FROM matter_search", "");
 	if (r == DB_DONE)
 		r = db_exec(d, SEARCH_ROW, "");
@@ -127,20 +137,6 @@ static bool ends_in_lone_cjk(const char *w, size_t n)
 	return last == FOLD_CJK && before != FOLD_CJK;
 }
 
-/* Append word as an FTS5 string: in double quotes, quotes doubled. */
-static void put_phrase(buf *b, const char *w, size_t n)
-{
-	buf_putc(b, '"');
-	for (size_t i = 0; i < n; i++) {
-		if (w[i] == '"')
-			buf_putc(b, '"');
-		buf_putc(b, w[i]);
-	}
-	buf_putc(b, '"');
-	if (ends_in_lone_cjk(w, n))
-		buf_putc(b, '*');
-}
-
 static bool is_space_at(const char *s, size_t n, size_t i, size_t *len)
 {
 	uint32_t c;
@@ -148,12 +144,15 @@ static bool is_space_at(const char *s, size_t n, size_t i, size_t *len)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x3000;
 }
 
-char *search_match(const char *q, bool public_only)
+/* Call fn for each word of q (split at white space) that holds a token,
+ * within SEARCH_QUERY_MAX_CHARS characters and SEARCH_QUERY_MAX_TERMS
+ * words: the one reading of a query both backends search by. Returns how
+ * many. */
+static int each_word(const char *q, void (*fn)(void *ctx, const char *w, size_t n), void *ctx)
 {
 	if (str_empty(q))
-		return NULL;
+		return 0;
 	size_t n = utf8_truncate(q, strlen(q), SEARCH_QUERY_MAX_CHARS);
-	buf b = BUF_INIT;
 	int terms = 0;
 	size_t i = 0;
 	while (i < n && terms < SEARCH_QUERY_MAX_TERMS) {
@@ -167,10 +166,33 @@ char *search_match(const char *q, bool public_only)
 		tokenize(q + start, i - start, TOKENS_QUERY, count_token, &tokens);
 		if (tokens == 0)
 			continue;
-		buf_puts(&b, terms++ ? " AND " : "");
-		put_phrase(&b, q + start, i - start);
+		fn(ctx, q + start, i - start);
+		terms++;
 	}
-	if (terms == 0) {
+	return terms;
+}
+
+/* Append word as an FTS5 string: in double quotes, quotes doubled; AND
+ * between words. */
+static void put_phrase(void *ctx, const char *w, size_t n)
+{
+	buf *b = ctx;
+	buf_puts(b, b->len ? " AND " : "");
+	buf_putc(b, '"');
+	for (size_t i = 0; i < n; i++) {
+		if (w[i] == '"')
+			buf_putc(b, '"');
+		buf_putc(b, w[i]);
+	}
+	buf_putc(b, '"');
+	if (ends_in_lone_cjk(w, n))
+		buf_putc(b, '*');
+}
+
+char *search_match(const char *q, bool public_only)
+{
+	buf b = BUF_INIT;
+	if (each_word(q, put_phrase, &b) == 0) {
 		buf_free(&b);
 		return NULL;
 	}
@@ -181,16 +203,59 @@ char *search_match(const char *q, bool public_only)
 	return m;
 }
 
-/* Snippet arguments: markers, ellipsis, at most 16 tokens. */
-#define SNIPPET(col) "snippet(matter_search, " col ", X'01', X'02', '…', 16)"
+static int keep_query_token(void *ctx, const char *tok, size_t len, size_t start, size_t end)
+{
+	snippet_phrase *p = ctx;
+	p->tok = xrealloc(p->tok, (p->n + 1) * sizeof *p->tok);
+	p->tok[p->n++] = xstrndup(tok, len);
+	return 0;
+}
+
+/* Add word as the next phrase: its tokens as FTS5 reads a quoted string. */
+static void add_phrase(void *ctx, const char *w, size_t n)
+{
+	search_query *q = ctx;
+	q->ph = xrealloc(q->ph, (q->n + 1) * sizeof *q->ph);
+	snippet_phrase *p = &q->ph[q->n++];
+	memset(p, 0, sizeof *p);
+	tokenize(w, n, TOKENS_QUERY, keep_query_token, p);
+	p->prefix = ends_in_lone_cjk(w, n);
+}
+
+bool search_query_parse(const char *q, search_query *out)
+{
+	memset(out, 0, sizeof *out);
+	if (each_word(q, add_phrase, out) > 0)
+		return true;
+	search_query_free(out);
+	return false;
+}
+
+void search_query_free(search_query *q)
+{
+	for (size_t i = 0; i < q->n; i++) {
+		for (size_t k = 0; k < q->ph[i].n; k++)
+			free(q->ph[i].tok[k]);
+		free(q->ph[i].tok);
+	}
+	free(q->ph);
+	memset(q, 0, sizeof *q);
+}
+
+/* Snippet arguments: markers, ellipsis, at most SNIPPET_TOKENS (16) tokens. */
+#define SNIPPET(col) \
+	"snippet(matter_search, " col ", X'01', X'02', '…', " SEARCH_TEXT(SNIPPET_TOKENS) ")"
 
 static bool has_mark(const char *s)
 {
 	return s && strchr(s, SEARCH_MARK_OPEN[0]);
 }
 
-int search_snippets(db *d, const char *match, bool public_only, matter *items, size_t n)
+int search_snippets(db *d, const char *match, const char *q, bool public_only, matter *items,
+		    size_t n)
 {
+	if (db_is_postgres(d))
+		return search_pg_snippets(d, q, public_only, items, n);
 	/* One statement per matter, the same text every time: it stays in the
 	 * statement cache, where an IN list of every length would not. */
 	const char *sql = public_only ? "SELECT " SNIPPET("2") ", " SNIPPET("3") ", " SNIPPET("1")
@@ -214,20 +279,26 @@ int search_snippets(db *d, const char *match, bool public_only, matter *items, s
 	return LEDGER_OK;
 }
 
-/* Columns of matter_search_content a one-character snippet is taken from,
- * in the order they are preferred. The public's: the result and the
- * progress notes, then the title (shown anyway); staff's: the column
- * where the character stands most often, ties in this order. */
-static const int public_columns[] = {2, 3, 1};
+const char *search_texts_sql(db *d)
+{
+	return db_is_postgres(d) ? "SELECT number, title, result, public_notes, description,"
+				   " address, internal_notes FROM matter_search WHERE matter_id = ?"
+				 : "SELECT c0, c1, c2, c3, c4, c5, c6"
+				   " FROM matter_search_content WHERE id = ?";
+}
+
+/* Columns a one-character snippet is taken from, in the order they are
+ * preferred: the public's as for any search (search_int.h); staff's the
+ * column where the character stands most often, ties in this order. */
 static const int staff_columns[] = {1, 4, 2, 3, 6, 5, 0};
 
 int search_char_snippets(db *d, uint32_t cp, bool public_only, matter *items, size_t n)
 {
-	const int *cols = public_only ? public_columns : staff_columns;
-	size_t ncols = public_only ? ARRAY_LEN(public_columns) : ARRAY_LEN(staff_columns);
+	const int *cols = public_only ? search_public_snippet_columns : staff_columns;
+	size_t ncols = public_only ? ARRAY_LEN(search_public_snippet_columns)
+				   : ARRAY_LEN(staff_columns);
 	for (size_t i = 0; i < n; i++) {
-		db_stmt *q = db_query(d, "SELECT c0, c1, c2, c3, c4, c5, c6"
-					 " FROM matter_search_content WHERE id = ?", "i", items[i].id);
+		db_stmt *q = db_query(d, search_texts_sql(d), "i", items[i].id);
 		int r = db_step(q), best_hits = 0;
 		char *best = NULL;
 		for (size_t k = 0; r == DB_ROW && k < ncols; k++) {

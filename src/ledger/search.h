@@ -8,6 +8,10 @@
  * finds 厕所, 井盖 finds a two-character word and ＰＭ２．５ finds PM2.5.
  * matter_find() uses it for matter_filter.q: it ranks the matches (bm25,
  * weighted by column, times a recency factor) and gives each a snippet.
+ * On SQLite the index is FTS5 with the tokenizer registered in the store;
+ * on PostgreSQL tsvector columns with GIN indexes, filled with the same
+ * tokens made here in C (search_pg.c), ranked by the same bm25 computed in
+ * C; docs/search.md compares the two.
  */
 #ifndef TZ_LEDGER_SEARCH_H
 #define TZ_LEDGER_SEARCH_H
@@ -47,7 +51,9 @@ int search_enqueue(db *d, int64_t matter_id);
  * statements for all of them), unless none is queued (one cheap read).
  * Every search calls it first (matter_find, matter_each), so a search
  * always sees every acknowledged change; the server also calls it every
- * second. LEDGER_OK or LEDGER_ERROR (the queue is then kept). */
+ * second. On PostgreSQL in transactions of 200 matters, taken with FOR
+ * UPDATE SKIP LOCKED so that servers share the work (search_pg.c).
+ * LEDGER_OK or LEDGER_ERROR (the queue is then kept). */
 int search_catch_up(db *d);
 
 /* Rebuild the whole index from the matters and their events (after a bulk
@@ -55,10 +61,11 @@ int search_catch_up(db *d);
  * a transaction. */
 int search_rebuild(db *d);
 
-/* The index query (FTS5 syntax) for the words q: every word must match,
- * the characters of a word as a phrase, a lone last Chinese character as
- * a prefix; public_only limits it to the columns the public may search.
- * NULL when q holds no searchable character. Caller frees. */
+/* The index query for the words q: every word must match, the characters
+ * of a word as a phrase, a lone last Chinese character as a prefix;
+ * public_only limits it to the columns the public may search. FTS5's
+ * syntax (PostgreSQL's tsquery: search_int.h). NULL when q holds no
+ * searchable character. Caller frees. */
 char *search_match(const char *q, bool public_only);
 
 /* When q is one Chinese character and nothing else (spaces and
@@ -73,10 +80,13 @@ uint32_t search_one_char(const char *q);
  * search_snippets() chooses them. */
 int search_char_snippets(db *d, uint32_t cp, bool public_only, matter *items, size_t n);
 
-/* Give each of the n matters found with match its snippet: the best
- * passage of any column for staff; for the public (public_only) only a
- * passage of the public columns, preferring the result and the progress
- * notes, since the title is shown anyway. */
-int search_snippets(db *d, const char *match, bool public_only, matter *items, size_t n);
+/* Give each of the n matters found with match (search_match's query for
+ * what was typed, q) its snippet: the best passage of any column for
+ * staff; for the public (public_only) only a passage of the public
+ * columns, preferring the result and the progress notes, since the title
+ * is shown anyway. SQLite asks FTS5's snippet() with match, PostgreSQL
+ * makes the same passage in C from q (text/snippet.h). */
+int search_snippets(db *d, const char *match, const char *q, bool public_only, matter *items,
+		    size_t n);
 
 #endif

@@ -13,6 +13,7 @@
 #include "ledger/ledger.h"
 #include "ledger/matter.h"
 #include "text/minhash.h"
+#include "base/buf.h"
 #include "base/util.h"
 
 #include <math.h>
@@ -50,23 +51,45 @@ static void text_shingles(const char *title, const char *description, shingles *
 
 /* ---- the index ---- */
 
-/* Insert (add true) or delete the band rows of a signature. */
+/* Insert (add true) or delete the band rows of a signature, in one
+ * statement: on PostgreSQL each statement is a round trip to the server,
+ * and an import of thousands of matters would make 32 per matter. */
 static int write_bands(db *d, const uint32_t sig[MINHASH_K], int64_t matter_id,
 		       int64_t created_at, int64_t category_id, int64_t area_id, bool add)
 {
 	int64_t keys[MINHASH_BANDS];
 	size_t n = minhash_bands(sig, keys);
-	for (size_t i = 0; i < n; i++) {
-		int r = add ? db_exec(d, "INSERT OR IGNORE INTO matter_bands(band_key, created_at,"
-					 " matter_id, category_id, area_id) VALUES (?, ?, ?, ?, ?)",
-				      "iiiii", keys[i], created_at, matter_id, category_id, area_id)
-			    : db_exec(d, "DELETE FROM matter_bands WHERE band_key = ? AND created_at = ?"
-					 " AND matter_id = ?",
-				      "iii", keys[i], created_at, matter_id);
-		if (r != DB_DONE)
-			return LEDGER_ERROR;
+	if (n == 0)
+		return LEDGER_OK;
+	db_arg args[MINHASH_BANDS * 5];
+	int nargs = 0;
+	buf sql = BUF_INIT;
+	if (add) {
+		buf_puts(&sql, "INSERT INTO matter_bands(band_key, created_at, matter_id, category_id,"
+			       " area_id) VALUES ");
+		for (size_t i = 0; i < n; i++) {
+			buf_puts(&sql, i ? ", (?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?)");
+			int64_t v[5] = {keys[i], created_at, matter_id, category_id, area_id};
+			for (int k = 0; k < 5; k++)
+				args[nargs++] = (db_arg){.type = 'i', .i = v[k]};
+		}
+		buf_puts(&sql, " ON CONFLICT DO NOTHING");
+	} else {
+		buf_puts(&sql, "DELETE FROM matter_bands WHERE created_at = ? AND matter_id = ?"
+			       " AND band_key IN (");
+		args[nargs++] = (db_arg){.type = 'i', .i = created_at};
+		args[nargs++] = (db_arg){.type = 'i', .i = matter_id};
+		for (size_t i = 0; i < n; i++) {
+			buf_puts(&sql, i ? ", ?" : "?");
+			args[nargs++] = (db_arg){.type = 'i', .i = keys[i]};
+		}
+		buf_puts(&sql, ")");
 	}
-	return LEDGER_OK;
+	db_stmt *q = db_query_args(d, buf_str(&sql), args, nargs);
+	int r = q ? db_step(q) : DB_ERROR;
+	db_done(q);
+	buf_free(&sql);
+	return r == DB_DONE ? LEDGER_OK : LEDGER_ERROR;
 }
 
 /* Remove what an earlier similar_index wrote for this matter, if any. */
@@ -111,7 +134,8 @@ int similar_index(db *d, int64_t matter_id)
 	minhash_pack(sig, packed);
 	shingles_free(&s);
 	if (drop_old(d, matter_id, created_at) != LEDGER_OK ||
-	    db_exec(d, "INSERT OR REPLACE INTO matter_signatures(matter_id, signature) VALUES (?, ?)",
+	    db_exec(d, "INSERT INTO matter_signatures(matter_id, signature) VALUES (?, ?)"
+		       " ON CONFLICT (matter_id) DO UPDATE SET signature = excluded.signature",
 		    "ib", matter_id, packed, sizeof packed) != DB_DONE)
 		return LEDGER_ERROR;
 	return write_bands(d, sig, matter_id, created_at, category_id, area_id, true);
@@ -217,7 +241,7 @@ static int band_candidates(db *d, const similar_query *q, const int64_t keys[MIN
 			d,
 			"SELECT matter_id FROM (SELECT matter_id, category_id, area_id, created_at"
 			"   FROM matter_bands WHERE band_key = ? AND created_at >= ?"
-			"   ORDER BY created_at DESC LIMIT ?)"
+			"   ORDER BY created_at DESC LIMIT ?) AS newest"
 			" WHERE matter_id <> ?"
 			" AND (? = 0 OR category_id = 0 OR category_id = ?)"
 			" AND (? = 0 OR area_id = 0 OR area_id = ? OR area_id = ?"

@@ -265,6 +265,36 @@ static const char v5_sqlite[] =
 	"      WHERE e.matter_id = m.id AND e.public = 0 AND e.note <> '' AND e.action <> 'submit')"
 	"  FROM matters m;";
 
+static const char v5_pg[] =
+	/* The same index on PostgreSQL (ledger/search_pg.c), which has no
+	 * tokenizer of ours: one row per matter with its texts as written, in
+	 * matter_search's column order, and the tokens made by our C code
+	 * (text/tokenize.h), stored as tsvectors with positions (a gap between
+	 * columns, so a phrase stays within one), looked up through GIN
+	 * indexes: the public columns' and all columns'. tokens is the row's
+	 * length in tokens and matter_search_totals the index's, which bm25
+	 * needs (computed in C, as FTS5 computes it). A new PostgreSQL ledger
+	 * has no matters yet, so nothing is indexed here. */
+	"CREATE TABLE matter_search ("
+	"  matter_id BIGINT PRIMARY KEY REFERENCES matters(id),"
+	"  number TEXT COLLATE \"C\" NOT NULL DEFAULT '',"
+	"  title TEXT COLLATE \"C\" NOT NULL DEFAULT '',"
+	"  result TEXT COLLATE \"C\" NOT NULL DEFAULT '',"
+	"  public_notes TEXT COLLATE \"C\" NOT NULL DEFAULT '',"
+	"  description TEXT COLLATE \"C\" NOT NULL DEFAULT '',"
+	"  address TEXT COLLATE \"C\" NOT NULL DEFAULT '',"
+	"  internal_notes TEXT COLLATE \"C\" NOT NULL DEFAULT '',"
+	"  tokens BIGINT NOT NULL DEFAULT 0,"
+	"  public_words TSVECTOR NOT NULL DEFAULT '',"
+	"  words TSVECTOR NOT NULL DEFAULT '');"
+	"CREATE INDEX matter_search_public_words ON matter_search USING gin (public_words);"
+	"CREATE INDEX matter_search_words ON matter_search USING gin (words);"
+	"CREATE TABLE matter_search_totals ("
+	"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  indexed BIGINT NOT NULL,"
+	"  tokens BIGINT NOT NULL);"
+	"INSERT INTO matter_search_totals(id, indexed, tokens) VALUES (1, 0, 0);";
+
 static const char v6[] =
 	/* Routing suggestions (ledger/routing.c): the department and category
 	 * a linear model over the text (or, without one, the categories'
@@ -366,6 +396,15 @@ static const char v10_sqlite[] =
 	"  tokenize = 'taizhang_chars', detail = 'none', columnsize = 0);"
 	"INSERT INTO matter_chars(matter_chars) VALUES ('rebuild');"
 	"INSERT INTO matter_chars_public(matter_chars_public) VALUES ('rebuild');";
+
+static const char v10_pg[] =
+	/* The character index on PostgreSQL: every Chinese character of the
+	 * public columns' and of all columns' texts, as lexemes without
+	 * positions, for one-character queries (ranked by recency). */
+	"ALTER TABLE matter_search ADD COLUMN public_chars TSVECTOR NOT NULL DEFAULT '';"
+	"ALTER TABLE matter_search ADD COLUMN chars TSVECTOR NOT NULL DEFAULT '';"
+	"CREATE INDEX matter_search_public_chars ON matter_search USING gin (public_chars);"
+	"CREATE INDEX matter_search_chars ON matter_search USING gin (chars);";
 
 static const char v10[] =
 	/* Matters whose texts changed since the search indexes last read them,
@@ -519,12 +558,12 @@ const migration schema_migrations[] = {
 	{2, "Open311 services, private contact fields, request tokens", v2, NULL, NULL},
 	{3, "rate limits", v3, NULL, NULL},
 	{4, "list indexes, newest first", v4, NULL, NULL},
-	{5, "full-text search", "", v5_sqlite, NULL},
+	{5, "full-text search", "", v5_sqlite, v5_pg},
 	{6, "routing suggestions", v6, NULL, NULL},
 	{7, "duplicate signatures", v7, NULL, NULL},
 	{8, "duplicate signatures with their filters", v8, NULL, NULL},
 	{9, "import: external numbers, uploads awaiting confirmation", v9, NULL, NULL},
-	{10, "character index for one-character searches, the indexing queue", v10, v10_sqlite, NULL},
+	{10, "character index for one-character searches, the indexing queue", v10, v10_sqlite, v10_pg},
 	{11, "supervision, notification channels and the outbox", v11, NULL, NULL},
 };
 const int schema_nmigrations = sizeof schema_migrations / sizeof schema_migrations[0];

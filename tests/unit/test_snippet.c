@@ -1,6 +1,10 @@
 /*
  * test_snippet.c — the passage around a character (text/snippet.h): where
- * it starts and ends, every hit marked, folded matches, no hit.
+ * it starts and ends, every hit marked, folded matches, no hit; and the
+ * passage around the phrases of a search by words (snippet_of_tokens, for
+ * PostgreSQL): the phrase marked whole, the window of 16 tokens centred on
+ * the hits, a prefix, runs that touch marked as one, a sentence's start.
+ * tests/unit/test_search_pg.c holds them to FTS5's snippet() at large.
  */
 #include "unit.h"
 #include "text/snippet.h"
@@ -57,6 +61,75 @@ static void test_no_hit(void **state)
 	assert_null(snip("a b", ' ', &hits));
 }
 
+/* ---- search by words ---- */
+
+/* A phrase of the given tokens (the caller's strings). */
+static snippet_phrase phrase(char **tok, size_t n, bool prefix)
+{
+	return (snippet_phrase){tok, n, prefix};
+}
+
+static char *words(const char *s, const snippet_phrase *ph, size_t n)
+{
+	return snippet_of_tokens(s, strlen(s), ph, n, "[", "]");
+}
+
+/* A short text: all of it, the phrase marked from its first character to
+ * its last, folded (路燈 is 路灯), every place it stands. */
+static void test_words_short(void **state)
+{
+	char *t[] = {"路灯", "灯不", "不亮"};
+	snippet_phrase p = phrase(t, 3, false);
+	char *s = words("小区路燈不亮，路灯不亮", &p, 1);
+	assert_string_equal(s, "小区[路燈不亮]，[路灯不亮]");
+	free(s);
+	s = words("路灯坏了", &p, 1);
+	assert_null(s); /* not every token of the phrase */
+}
+
+/* A long text: 16 tokens centred on the hit, an ellipsis at each end; a
+ * hit within the first 16 tokens shows the text from its start. */
+static void test_words_window(void **state)
+{
+	char *t[] = {"水井"};
+	snippet_phrase p = phrase(t, 1, false);
+	char *s = words("一二三四五六七八九十甲乙丙丁戊己庚辛壬癸子丑寅卯水井辰巳午未申酉戌亥天地玄黄"
+			"宇宙洪荒", &p, 1);
+	assert_string_equal(s, "…辛壬癸子丑寅卯[水井]辰巳午未申酉戌亥…");
+	free(s);
+	s = words("一二三四五六七八九十甲乙丙丁水井戊己庚辛壬癸子丑寅卯辰巳午未申酉", &p, 1);
+	assert_string_equal(s, "一二三四五六七八九十甲乙丙丁[水井]戊…");
+	free(s);
+}
+
+/* A lone last character is a prefix: 井 finds 井盖 and the 井 that ends a
+ * run; two phrases that share a token are one mark. */
+static void test_words_prefix_and_runs(void **state)
+{
+	char *t1[] = {"井"};
+	snippet_phrase p = phrase(t1, 1, true);
+	char *s = words("井盖坏了，门口一口井", &p, 1);
+	assert_string_equal(s, "[井盖]坏了，门口一口[井]");
+	free(s);
+	char *a[] = {"井盖"}, *b[] = {"盖坏"};
+	snippet_phrase two[2] = {phrase(a, 1, false), phrase(b, 1, false)};
+	s = words("井盖坏了", two, 2);
+	assert_string_equal(s, "[井盖坏]了");
+	free(s);
+}
+
+/* A passage may start at a sentence (after ". " or ": ") rather than be
+ * centred, when that holds as much: FTS5's rule. */
+static void test_words_sentence(void **state)
+{
+	char *t[] = {"water"};
+	snippet_phrase p = phrase(t, 1, false);
+	char *s = words("a b c d e f g h i j k l m n o p q r. the water is cold and "
+			"the pipe is old s t u v w x y z", &p, 1);
+	assert_string_equal(s, "…the [water] is cold and the pipe is old s t u v w x y…");
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -64,6 +137,10 @@ int main(void)
 		cmocka_unit_test(test_long_text),
 		cmocka_unit_test(test_folded),
 		cmocka_unit_test(test_no_hit),
+		cmocka_unit_test(test_words_short),
+		cmocka_unit_test(test_words_window),
+		cmocka_unit_test(test_words_prefix_and_runs),
+		cmocka_unit_test(test_words_sentence),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
