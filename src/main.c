@@ -28,8 +28,11 @@ static const char usage[] =
 	"            [--format text|html|pdf] [--department CODE] [--out FILE])\n"
 	"  tick      one run of the scheduler: reminders, 督办, digests, sending\n"
 	"            (taizhang tick --db URL [--now TIME] [--no-send]; serve runs it itself)\n"
+	"  copy      a whole ledger into another database, verified (SQLite <-> PostgreSQL)\n"
+	"            (taizhang copy --from URL --to URL [--verify-only])\n"
 	"\n"
-	"Every command takes --help. URL is a SQLite file path (default ./taizhang.db).\n"
+	"Every command takes --help. URL is a SQLite file path (default ./taizhang.db)\n"
+	"or a PostgreSQL URL (postgresql://USER@HOST:PORT/DB, libpq's multi-host form too).\n"
 	"Settings come from taizhang.conf, TAIZHANG_* environment variables and flags.\n";
 
 int main(int argc, char **argv)
@@ -42,7 +45,7 @@ int main(int argc, char **argv)
 		{"apikey", cmd_apikey}, {"demo", cmd_demo},
 		{"backup", cmd_backup}, {"restore", cmd_restore}, {"routes", cmd_routes},
 		{"train", cmd_train}, {"export", cmd_export}, {"import", cmd_import},
-		{"report", cmd_report}, {"tick", cmd_tick},
+		{"report", cmd_report}, {"tick", cmd_tick}, {"copy", cmd_copy},
 	};
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {

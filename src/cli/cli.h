@@ -53,6 +53,7 @@ int cmd_export(int argc, char **argv); /* export.c: the ledger as XLSX or CSV */
 int cmd_import(int argc, char **argv); /* import.c: an office's XLSX or CSV ledger in */
 int cmd_report(int argc, char **argv); /* report.c: the briefing (简报) */
 int cmd_tick(int argc, char **argv);   /* tick.c: one run of the scheduler */
+int cmd_copy(int argc, char **argv);   /* copy.c: a whole ledger into another database */
 
 /* Run the HTTP server on an open database until SIGINT/SIGTERM. */
 int cli_serve_db(const config *cfg);

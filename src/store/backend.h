@@ -45,6 +45,8 @@ struct db_ops {
 	int64_t (*changes)(db *d);
 	/* db_transact on the connection itself (no group). */
 	int (*transact)(db *d, db_tx_fn fn, void *ctx);
+	int (*read_begin)(db *d);
+	void (*read_end)(db *d);
 	bool (*in_transaction)(db *d);
 	void (*rollback_open)(db *d);
 	int (*schema_version)(db *d);

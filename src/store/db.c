@@ -201,6 +201,17 @@ int db_transact(db *d, db_tx_fn fn, void *ctx)
 	return d->ops->transact(d, fn, ctx);
 }
 
+int db_read_begin(db *d)
+{
+	if (d->ops->in_transaction(d)) {
+		log_error("db_read_begin inside a transaction");
+		return DB_ERROR;
+	}
+	return d->ops->read_begin(d);
+}
+
+void db_read_end(db *d) { d->ops->read_end(d); }
+
 bool db_in_transaction(db *d) { return d && d->ops->in_transaction(d); }
 void db_rollback_open(db *d) { d->ops->rollback_open(d); }
 int db_schema_version(db *d) { return d->ops->schema_version(d); }

@@ -127,6 +127,15 @@ int64_t db_int_at(db *d, const char *file, int line, int64_t dflt, const char *s
  */
 typedef int (*db_tx_fn)(db *d, void *ctx);
 int db_transact(db *d, db_tx_fn fn, void *ctx);
+/* A read-only snapshot, for a long reader of a live ledger (store/copy.c):
+ * between db_read_begin and db_read_end every read on d sees the ledger of
+ * one moment, while other connections go on writing (SQLite: a deferred
+ * transaction in WAL mode; PostgreSQL: REPEATABLE READ READ ONLY). Not
+ * through the group writer, never retried, nothing may be written in it.
+ * db_read_begin returns DB_DONE or a negative db_result. */
+int db_read_begin(db *d);
+void db_read_end(db *d);
+
 /* True while a transaction is open (after each request the server asserts
  * that none is). */
 bool db_in_transaction(db *d);

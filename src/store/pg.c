@@ -651,6 +651,26 @@ static int pg_transact(db *dd, db_tx_fn fn, void *ctx)
 	}
 }
 
+static int pg_read_begin(db *dd)
+{
+	pg_db *d = PG(dd);
+	if (!ensure_connected(d))
+		return DB_UNAVAILABLE;
+	int r = raw_exec(d, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+	if (r == DB_DONE)
+		d->tx_depth = 1;
+	return r;
+}
+
+static void pg_read_end(db *dd)
+{
+	pg_db *d = PG(dd);
+	if (!d->broken && PQtransactionStatus(d->conn) != PQTRANS_IDLE)
+		raw_exec(d, "ROLLBACK");
+	d->tx_depth = 0;
+	d->tx_lost = false;
+}
+
 static void pg_rollback_open(db *dd)
 {
 	pg_db *d = PG(dd);
@@ -771,6 +791,8 @@ static const db_ops pg_ops = {
 	.col_type = pg_type,
 	.changes = pg_changes,
 	.transact = pg_transact,
+	.read_begin = pg_read_begin,
+	.read_end = pg_read_end,
 	.in_transaction = pg_in_transaction,
 	.rollback_open = pg_rollback_open,
 	.schema_version = pg_schema_version,

@@ -359,6 +359,21 @@ static int sq_transact(db *dd, db_tx_fn fn, void *ctx)
 	}
 }
 
+static int sq_read_begin(db *d)
+{
+	int r = raw_exec(SQ(d), "BEGIN");
+	if (r == DB_DONE)
+		SQ(d)->tx_depth = 1;
+	return r;
+}
+
+static void sq_read_end(db *d)
+{
+	if (sq_in_transaction(d))
+		raw_exec(SQ(d), "ROLLBACK");
+	SQ(d)->tx_depth = 0;
+}
+
 static void sq_rollback_open(db *d)
 {
 	if (sq_in_transaction(d))
@@ -710,6 +725,8 @@ static const db_ops sqlite_ops = {
 	.col_type = sq_type,
 	.changes = sq_changes,
 	.transact = sq_transact,
+	.read_begin = sq_read_begin,
+	.read_end = sq_read_end,
 	.in_transaction = sq_in_transaction,
 	.rollback_open = sq_rollback_open,
 	.schema_version = sq_schema_version,

@@ -317,6 +317,25 @@ static void reconnects_after_the_server_dropped_us(void **state)
 	db_close(d);
 }
 
+/* A read snapshot does not see what another connection commits meanwhile. */
+static void read_snapshot_is_one_moment(void **state)
+{
+	NEED_SERVER();
+	db *a = open_ours(), *b = open_ours();
+	assert_int_equal(db_transact(a, make_table, NULL), DB_DONE);
+	assert_int_equal(db_read_begin(a), DB_DONE);
+	assert_true(db_in_transaction(a));
+	int64_t before = db_scalar(a, -1, "SELECT count(*) FROM kv", "");
+	assert_int_equal(db_exec(b, "INSERT INTO kv(k) VALUES ('during the snapshot')", ""), DB_DONE);
+	assert_int_equal(db_scalar(a, -1, "SELECT count(*) FROM kv", ""), before);
+	assert_int_equal(db_exec(a, "INSERT INTO kv(k) VALUES ('no')", ""), DB_ERROR); /* read only */
+	db_read_end(a);
+	assert_false(db_in_transaction(a));
+	assert_int_equal(db_scalar(a, -1, "SELECT count(*) FROM kv", ""), before + 1);
+	db_close(a);
+	db_close(b);
+}
+
 static int under_lock(db *d, void *ctx)
 {
 	return db_lock(d, "test lock");
@@ -342,6 +361,7 @@ int main(void)
 		cmocka_unit_test(nested_failure_undoes_itself),
 		cmocka_unit_test(serialization_failures_are_retried),
 		cmocka_unit_test(reconnects_after_the_server_dropped_us),
+		cmocka_unit_test(read_snapshot_is_one_moment),
 		cmocka_unit_test(lock_inside_a_transaction),
 	};
 	log_set_quiet(true);
