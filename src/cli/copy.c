@@ -205,6 +205,12 @@ static int run_copy(db *from, db *to, struct progress *pr, copy_report *rep)
 				" index failed (logged above)\n");
 		return EXIT_FAILED;
 	}
+	/* Why: a PostgreSQL database just filled has no statistics until
+	 * autovacuum comes by, and its first plans would be blind (the board
+	 * ran at a fifth of its speed in bench/backends until it did). */
+	if (db_is_postgres(to) && db_exec(to, "ANALYZE", "") != DB_DONE)
+		fprintf(stderr, "taizhang: ANALYZE of the target failed (logged above); PostgreSQL's"
+				" autovacuum will gather the statistics later\n");
 	printf("taizhang: copied and verified; search index rebuilt\n");
 	return EXIT_COPIED;
 }
