@@ -23,6 +23,7 @@
 #include <microhttpd.h>
 #include <netdb.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,9 @@
 #include "http/form.h"
 #include "http/session.h"
 
+/* How long http_stop waits for the requests under way, in milliseconds. */
+#define STOP_DRAIN_MS 5000
+
 struct http_server {
 	struct MHD_Daemon *mhd;
 	http_config cfg;
@@ -43,6 +47,7 @@ struct http_server {
 	pthread_key_t db_key;
 	db_group *writer; /* group commit of every request's transactions */
 	int port;
+	atomic_int in_flight; /* requests between their first sight and completion */
 };
 
 /* Per-request state, from the URI log callback to the completion notice. */
@@ -463,6 +468,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
  * the request's state (*con_cls). */
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
+	http_server *s = cls;
+	atomic_fetch_add(&s->in_flight, 1);
 	struct conn *st = xcalloc(1, sizeof *st);
 	st->uri = xstrdup(uri);
 	clock_gettime(CLOCK_MONOTONIC, &st->t0);
@@ -473,9 +480,11 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
+	http_server *s = cls;
 	struct conn *st = *con_cls;
 	if (!st)
 		return;
+	atomic_fetch_sub(&s->in_flight, 1);
 	free(st->uri);
 	buf_free(&st->body);
 	free(st);
@@ -550,7 +559,8 @@ http_server *http_start(const http_config *cfg, char **err)
 		return NULL;
 	}
 	pthread_key_create(&s->db_key, close_thread_db);
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+	/* MHD_USE_ITC: http_stop quiesces the daemon (stops accepting) first. */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
 	flags |= MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES ? MHD_USE_EPOLL
 									: MHD_USE_POLL;
 	if (addr.ss_family == AF_INET6)
@@ -616,9 +626,21 @@ void http_stop(http_server *s)
 {
 	if (!s)
 		return;
+	/* Why a drain before the stop: stopping drops every connection, and a
+	 * request whose transaction has committed would lose its answer (the
+	 * resident, told nothing, submits again). So no new connection is
+	 * taken, and the requests under way get up to STOP_DRAIN_MS to be
+	 * answered. Keep-alive connections with no request are not waited for. */
+	MHD_socket listen_fd = MHD_quiesce_daemon(s->mhd);
+	for (int waited = 0; atomic_load(&s->in_flight) > 0 && waited < STOP_DRAIN_MS; waited += 10) {
+		struct timespec ts = {0, 10 * 1000000L};
+		nanosleep(&ts, NULL);
+	}
 	/* Stopping joins the worker threads; each closes its connection in
 	 * the pthread key destructor as it ends. */
 	MHD_stop_daemon(s->mhd);
+	if (listen_fd != MHD_INVALID_SOCKET)
+		close(listen_fd);
 	pthread_key_delete(s->db_key);
 	/* After the workers: nobody can queue a transaction any more, and
 	 * what was queued has been committed. */

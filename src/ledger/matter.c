@@ -233,8 +233,12 @@ static bool url_ok(const char *u)
 	return true;
 }
 
-/* Check a submission; returns a Chinese message for the first problem, or
- * NULL when it is acceptable. */
+/* What submission_problem returns when the database could not be asked:
+ * not the resident's mistake, so no 400 (a storage failure is a 503). */
+static const char lookup_failed[] = "";
+
+/* Check a submission; returns a Chinese message for the first problem,
+ * lookup_failed, or NULL when it is acceptable. */
 static const char *submission_problem(db *d, const submission *s)
 {
 	if (!kind_valid(s->kind))
@@ -264,13 +268,16 @@ static const char *submission_problem(db *d, const submission *s)
 		return "反映人类型无效";
 	if (s->has_point && (s->lat < -90 || s->lat > 90 || s->lon < -180 || s->lon > 180))
 		return "坐标超出范围";
-	if (s->category_id &&
-	    !db_scalar(d, 0, "SELECT count(*) FROM categories WHERE id = ? AND active = 1", "i",
-		       s->category_id))
-		return "类别不存在";
-	if (s->area_id &&
-	    !db_scalar(d, 0, "SELECT count(*) FROM areas WHERE id = ? AND active = 1", "i", s->area_id))
-		return "片区不存在";
+	int64_t n = s->category_id ? db_scalar(d, -1, "SELECT count(*) FROM categories"
+						       " WHERE id = ? AND active = 1", "i", s->category_id)
+				   : 1;
+	if (n <= 0)
+		return n < 0 ? lookup_failed : "类别不存在";
+	n = s->area_id ? db_scalar(d, -1, "SELECT count(*) FROM areas WHERE id = ? AND active = 1",
+				   "i", s->area_id)
+		       : 1;
+	if (n <= 0)
+		return n < 0 ? lookup_failed : "片区不存在";
 	if (s->photo && s->photo_len && !image_type_sniff(s->photo, s->photo_len))
 		return "只支持 JPG、PNG、WebP、GIF 图片";
 	return NULL;
@@ -388,6 +395,8 @@ int matter_submit(db *d, const actor *who, const submission *s, int64_t now,
 	if (sodium_init() < 0)
 		return LEDGER_ERROR;
 	const char *problem = submission_problem(d, s);
+	if (problem == lookup_failed)
+		return LEDGER_ERROR;
 	if (problem) {
 		*msg = xstrdup(problem);
 		return LEDGER_INVALID;
