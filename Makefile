@@ -6,6 +6,7 @@
 #   make asan       build with AddressSanitizer + UBSan into build-asan/
 #   make test-asan  run the whole suite against the sanitizer build
 #   make valgrind   run the suite under valgrind (unit tests and the server)
+#   make test-pg    the end-to-end and browser tests against PostgreSQL
 #   make screenshots  the README's screenshots, from the demo ledger in chromium
 
 PKGS     := libmicrohttpd sqlite3 libsodium jansson opencc libqrencode xlsxwriter minizip expat pangocairo pangoft2 libcurl libpq
@@ -24,7 +25,7 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BIN      := $(BUILD)/taizhang
 
-.PHONY: all deps demo test test-run asan test-asan valgrind screenshots clean format t2s-table
+.PHONY: all deps demo test test-run test-pg asan test-asan valgrind screenshots clean format t2s-table
 
 all: $(BIN) taizhang
 
@@ -121,6 +122,13 @@ test-asan: deps asan
 
 valgrind: all units
 	@tests/run --build $(BUILD) --valgrind
+
+# The end-to-end and browser tests again with PostgreSQL as the ledger's
+# database: a scratch cluster (scripts/pg-scratch) for the run, or the one
+# TAIZHANG_TEST_PG names; each server the tests start gets a fresh database.
+test-pg: deps
+	@$(MAKE) --no-print-directory all
+	@tests/run --build $(BUILD) --pg
 
 # The README's screenshots (docs/screenshots/*.png): the demo ledger served
 # and photographed in chromium by tests/browser/screenshots.mjs.

@@ -491,8 +491,10 @@ int channel_save(db *d, const channel *c, int64_t now, int64_t *id_out, char **m
 	if (change) {
 		/* 4: the kind is the same; 2: the target too (or none given);
 		 * 1: a secret is stored. */
-		int64_t same = db_scalar(d, -1, "SELECT (kind = ?) * 4 + (? = '' OR target = ?) * 2"
-						" + (secret <> '') FROM channels WHERE id = ?", "ttti",
+		int64_t same = db_scalar(d, -1, "SELECT CASE WHEN kind = ? THEN 4 ELSE 0 END"
+						" + CASE WHEN ? = '' OR target = ? THEN 2 ELSE 0 END"
+						" + CASE WHEN secret <> '' THEN 1 ELSE 0 END"
+						" FROM channels WHERE id = ?", "ttti",
 					 c->kind ? c->kind : "", c->target ? c->target : "",
 					 c->target ? c->target : "", c->id);
 		if (same < 0)

@@ -7,8 +7,14 @@
 - run_cli(args, ...): runs $TAIZHANG_BIN with TAIZHANG_PWHASH=min.
 - Server: a fresh ledger in a temp dir, staff users, departments and areas, and
   `taizhang serve` on a free port; on exit SIGTERM, exit code 0 and no sanitizer report.
-- db_rows(srv, sql, args): a query on a Server's ledger file; matter_state(srv, number,
-  columns): a matter's row and event count, to show that a refused request changed nothing.
+- db_rows(srv, sql, args) / db_exec(srv, sql, args): one statement on a Server's ledger
+  (or a ledger named by path or URL), `?` placeholders, on SQLite or PostgreSQL alike;
+  matter_state(srv, number, columns): a matter's row and event count, to show that a
+  refused request changed nothing.
+- PostgreSQL mode (TAIZHANG_TEST_PG=postgresql://USER@HOST:PORT/, set by `tests/run --pg`):
+  every Server gets a fresh database of its own, dropped at the end; new_ledger(path) is
+  where a test's other ledgers go (the path, or a fresh database's URL); IS_PG says which;
+  sqlite_only(what) skips a check that only means something for SQLite's file, saying so.
 - Client: one browser: own cookie jar, no automatic redirects, CSRF taken from the last page.
 - Page: a small DOM (html.parser) with forms, links, text; every text/html answer is
   checked for well-formedness and for inline <script>.
@@ -25,6 +31,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 import urllib.parse
@@ -34,6 +41,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 BIN = os.path.abspath(os.environ.get("TAIZHANG_BIN") or os.path.join(ROOT, "build", "taizhang"))
 VALGRIND = os.environ.get("TAIZHANG_VALGRIND") == "1"
 TIMEOUT = 120 if VALGRIND else 15  # seconds for one HTTP exchange
+
+# PostgreSQL mode: the base URL of a cluster (no database name), from `tests/run --pg`
+PG_BASE = os.environ.get("TAIZHANG_TEST_PG") or ""
+IS_PG = bool(PG_BASE)
 
 _counts = {"ok": 0, "fail": 0}
 _names = {}
@@ -92,6 +103,219 @@ def short(data, n=600):
         data = data.decode("utf-8", "replace")
     data = str(data)
     return data if len(data) <= n else data[:n] + "...[%d more]" % (len(data) - n)
+
+
+# ---------------------------------------------------------------- ledgers: SQLite or PostgreSQL
+
+def is_pg_url(db):
+    return isinstance(db, str) and db.startswith(("postgresql://", "postgres://"))
+
+
+def sqlite_only(what):
+    """True under SQLite. Under PostgreSQL, says that `what` (a check about SQLite's file
+    itself: its bytes, PRAGMAs, its locks, tricks with the disk under it) is skipped in
+    this run, and returns False. tests/run shows every such line."""
+    if not IS_PG:
+        return True
+    note("skip: %s (SQLite only; this run is on PostgreSQL)" % what)
+    return False
+
+
+def skip_file_under_pg(why):
+    """Under PostgreSQL, end a test file that is about SQLite's file as a whole, saying
+    why (tests/run shows the line); under SQLite, nothing."""
+    if IS_PG:
+        note("skip: the whole file: %s (SQLite only; this run is on PostgreSQL)" % why)
+        sys.exit(0)
+
+
+def _pg_url(dbname):
+    """PG_BASE with dbname as its database."""
+    u = urllib.parse.urlsplit(PG_BASE)
+    return urllib.parse.urlunsplit((u.scheme, u.netloc, "/" + dbname, u.query, ""))
+
+
+_pg_made = set()
+
+
+def new_pg_database(template=None):
+    """A fresh, empty database on the PG_BASE cluster, UTF8 with the C collation as the
+    ledger expects (or a copy of the test database template, which nothing may be using);
+    returns its URL. Dropped at the latest when the test exits."""
+    import atexit
+    import pgwire
+    name = "tz_%s" % uuid.uuid4().hex[:16]
+    if template:
+        sql = "CREATE DATABASE %s TEMPLATE %s" % (name, _pg_name(template))
+    else:
+        sql = ("CREATE DATABASE %s TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C'"
+               " LC_CTYPE 'C'" % name)
+    con = pgwire.connect(_pg_url("postgres"))
+    try:
+        con.execute(sql)
+    finally:
+        con.close()
+    if not _pg_made:
+        atexit.register(lambda: [drop_pg_database(u) for u in list(_pg_made)])
+    url = _pg_url(name)
+    _pg_made.add(url)
+    return url
+
+
+def _pg_name(url):
+    """The name of a test database (tz_HEX) from its URL."""
+    name = urllib.parse.urlsplit(url).path.lstrip("/")
+    if not re.fullmatch(r"tz_[0-9a-f]+", name):
+        raise HarnessError("not a test database: %s" % url)
+    return name
+
+
+# Why connections are kept: a new PostgreSQL connection costs a server process (tens of
+# milliseconds on a busy machine), and tests poll the ledger in loops. One per thread and
+# database, in autocommit between statements, so none holds a lock or a snapshot.
+_pg_conns = {}  # (thread id, url) -> pgwire.Connection
+_pg_lock = threading.Lock()
+
+
+def _pg_forget(url):
+    """Close every kept connection to url (before the database is dropped or copied)."""
+    with _pg_lock:
+        gone = [k for k in _pg_conns if k[1] == url]
+        for k in gone:
+            _pg_conns.pop(k).close()
+
+
+def _pg_run(url, fn):
+    """fn(connection) on this thread's kept connection to url; once more on a new
+    connection when the kept one turns out broken (the server dropped it)."""
+    import pgwire
+    key = (threading.get_ident(), url)
+    for attempt in (1, 2):
+        with _pg_lock:
+            con = _pg_conns.get(key)
+        fresh = con is None
+        if fresh:
+            con = pgwire.connect(url)
+            with _pg_lock:
+                _pg_conns[key] = con
+        try:
+            return fn(con)
+        except (OSError, ConnectionError):
+            with _pg_lock:
+                _pg_conns.pop(key, None)
+            con.close()
+            if fresh or attempt == 2:
+                raise
+    return None
+
+
+def drop_pg_database(url):
+    """Drop the database of url (made by new_pg_database), closing whatever still uses it."""
+    import pgwire
+    name = _pg_name(url)
+    _pg_forget(url)
+    con = pgwire.connect(_pg_url("postgres"))
+    try:
+        con.execute("DROP DATABASE IF EXISTS %s WITH (FORCE)" % name)
+    finally:
+        con.close()
+    _pg_made.discard(url)
+
+
+def new_ledger(path):
+    """Where a test's own new ledger goes (`taizhang init/demo --db` makes it): path under
+    SQLite, a fresh empty database's URL under PostgreSQL."""
+    return new_pg_database() if IS_PG else path
+
+
+def clone_ledger(src, path):
+    """A copy of the ledger src (no server on it) as a new ledger: the file copied to
+    path under SQLite; under PostgreSQL a new database made from src as its template.
+    Returns the copy's path or URL."""
+    if is_pg_url(src):
+        _pg_forget(src)  # a template must have no one connected
+        return new_pg_database(template=src)
+    shutil.copy(src, path)
+    return path
+
+
+def ledger_exists(db):
+    """Whether the ledger db was made: its file exists (SQLite), or its database holds the
+    ledger's tables (PostgreSQL)."""
+    if is_pg_url(db):
+        return db_rows(db, "SELECT to_regclass('matters') IS NOT NULL")[0][0] is True
+    return os.path.exists(db)
+
+
+def _ledger(target):
+    """The path or URL of target: a Server (anything with .db) or the path/URL itself."""
+    return target if isinstance(target, str) else target.db
+
+
+def db_rows(target, sql, args=()):
+    """The rows (tuples) of one query on a ledger: target is a Server or a ledger's path or
+    URL. sql is one statement in portable SQL with ? placeholders (both backends run it
+    as written: keep to what SQLite and PostgreSQL share)."""
+    db = _ledger(target)
+    if is_pg_url(db):
+        import pgwire
+        return _pg_run(db, lambda con: con.execute(pgwire.placeholders(sql), list(args))[0])
+    con = sqlite3.connect(db, timeout=10)
+    try:
+        return con.execute(sql, args).fetchall()
+    finally:
+        con.close()
+
+
+def db_exec(target, sql, args=()):
+    """Run one writing statement on a ledger (as db_rows) and commit it; returns the
+    number of rows it changed."""
+    return db_execmany(target, sql, [args])
+
+
+def db_insert(target, sql, args=()):
+    """Run one INSERT ... RETURNING id on a ledger (as db_exec); returns the new id."""
+    db = _ledger(target)
+    if is_pg_url(db):
+        return db_rows(db, sql, args)[0][0]
+    con = sqlite3.connect(db, timeout=10)
+    try:
+        new_id = con.execute(sql, args).fetchone()[0]
+        con.commit()
+    finally:
+        con.close()
+    return new_id
+
+
+def db_execmany(target, sql, arg_rows):
+    """Run one writing statement once per tuple of arg_rows, all in one transaction;
+    returns the number of rows changed."""
+    db = _ledger(target)
+    if is_pg_url(db):
+        import pgwire
+        q = pgwire.placeholders(sql)
+
+        def run(con):
+            done_ = 0
+            con.execute("BEGIN")
+            try:
+                for args in arg_rows:
+                    done_ += con.execute(q, list(args))[1]
+                con.execute("COMMIT")
+            except pgwire.PgError:
+                con.execute("ROLLBACK")
+                raise
+            return done_
+        return _pg_run(db, run)
+    n = 0
+    con = sqlite3.connect(db, timeout=10)
+    try:
+        for args in arg_rows:
+            n += con.execute(sql, args).rowcount
+        con.commit()
+    finally:
+        con.close()
+    return n
 
 
 # ---------------------------------------------------------------- dates
@@ -519,8 +743,7 @@ class Client:
             hdrs.update(headers)
         if body is not None and "Content-Length" not in hdrs:
             hdrs["Content-Length"] = str(len(body))
-        conn = http.client.HTTPConnection("127.0.0.1", self.server.port,
-                                          timeout=timeout or TIMEOUT)
+        conn = self.connection(timeout or TIMEOUT)
         try:
             conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
             for k, v in hdrs.items():
@@ -537,6 +760,11 @@ class Client:
         if follow and resp.status in (301, 302, 303, 307, 308) and resp.location:
             return self.get(resp.location, follow=True)
         return resp
+
+    def connection(self, timeout):
+        """The connection one request goes over (a subclass may use TLS or another source
+        address: test_cluster.py's client of nginx)."""
+        return http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=timeout)
 
     def _took(self, resp):
         for v in resp.headers_all("Set-Cookie"):
@@ -660,6 +888,7 @@ class Server:
     def __enter__(self):
         self.dir = tempfile.mkdtemp(prefix="tz-e2e-")
         self.db = os.path.join(self.dir, "t.db")
+        self.own_pg = False  # a database made for this server, dropped on exit
         if self.existing_db:
             self.db = self.existing_db
             try:
@@ -672,6 +901,9 @@ class Server:
                 raise
             return self
         try:
+            if IS_PG:
+                self.db = new_pg_database()
+                self.own_pg = True
             self._cli(["init", "--db", self.db], "init")
             self.add_user("admin", "admin", None, "管理员")
             self.start()
@@ -683,8 +915,14 @@ class Server:
                   traceback.format_exc() + "\nserver stderr:\n" + self.stderr()[-4000:])
             self._stop(report=True)
             shutil.rmtree(self.dir, ignore_errors=True)
+            self._drop_pg()
             raise
         return self
+
+    def _drop_pg(self):
+        if self.own_pg:
+            self.own_pg = False
+            drop_pg_database(self.db)
 
     def __exit__(self, et, ev, tb):
         self._stop(report=True)
@@ -696,6 +934,10 @@ class Server:
               not self.html_problems, "\n".join(self.html_problems[:15]))
         if et is None or not os.environ.get("TZ_E2E_KEEP"):
             shutil.rmtree(self.dir, ignore_errors=True)
+            self._drop_pg()
+        elif self.own_pg:
+            _pg_made.discard(self.db)
+            note("%s: kept (TZ_E2E_KEEP): %s and %s" % (self.label, self.dir, self.db))
         return False
 
     def _cli(self, args, what, stdin=None):
@@ -875,12 +1117,8 @@ class Server:
         return True, ""
 
     def _sql_insert(self, kind, code, name):
-        con = sqlite3.connect(self.db, timeout=10)
-        try:
-            con.execute("INSERT OR IGNORE INTO %s(code, name) VALUES (?, ?)" % kind, (code, name))
-            con.commit()
-        finally:
-            con.close()
+        db_exec(self, "INSERT INTO %s(code, name) VALUES (?, ?) ON CONFLICT DO NOTHING" % kind,
+                (code, name))
 
 
 # ---------------------------------------------------------------- ledger helpers
@@ -1075,15 +1313,6 @@ def new_api_key(db, name, role, dept=None):
     return out.split()[-1]
 
 
-def db_rows(srv, sql, args=()):
-    """The rows of one query on the ledger file of srv (a Server), read beside the server."""
-    con = sqlite3.connect(srv.db, timeout=10)
-    try:
-        return con.execute(sql, args).fetchall()
-    finally:
-        con.close()
-
-
 def matter_state(srv, number, columns):
     """What a refused request must leave alone: the matter's row (columns: the names, as
     they go into the SELECT) and the count of its events."""
@@ -1093,42 +1322,58 @@ def matter_state(srv, number, columns):
     return row, ev
 
 
+_noted_pragmas = []
+
+
 def ledger_problems(db):
-    """What is wrong with the ledger file db, as a list of sentences (empty: sound):
-    integrity_check, foreign keys, every matter's first event, status = last event's,
-    the per-year number counters, events and attachments of missing matters."""
-    con = sqlite3.connect("file:%s?mode=ro" % db, uri=True, timeout=30)
+    """What is wrong with the ledger db (a path or URL), as a list of sentences (empty:
+    sound): integrity_check and foreign keys (SQLite's PRAGMAs; PostgreSQL enforces
+    foreign keys itself), every matter's first event, status = last event's, the
+    per-year number counters, events and attachments of missing matters."""
     out = []
+    if is_pg_url(db):
+        import pgwire
+        con = pgwire.connect(db)
+
+        def q(sql):
+            return con.execute(sql)[0]
+        if not _noted_pragmas:
+            _noted_pragmas.append(1)
+            sqlite_only("ledger_problems: PRAGMA integrity_check and foreign_key_check")
+    else:
+        con = sqlite3.connect("file:%s?mode=ro" % db, uri=True, timeout=30)
+
+        def q(sql):
+            return con.execute(sql).fetchall()
     try:
-        ic = [r[0] for r in con.execute("PRAGMA integrity_check")]
-        if ic != ["ok"]:
-            out.append("integrity_check: %s" % ic[:5])
-        fk = con.execute("PRAGMA foreign_key_check").fetchall()
-        if fk:
-            out.append("foreign_key_check: %s" % fk[:5])
-        rows = con.execute(
-            "SELECT m.number FROM matters m WHERE NOT EXISTS (SELECT 1 FROM events e"
-            " WHERE e.matter_id = m.id AND e.id = (SELECT min(id) FROM events"
-            " WHERE matter_id = m.id) AND e.action = 'submit' AND e.from_status IS NULL"
-            " AND e.to_status = 'submitted')").fetchall()
+        if not is_pg_url(db):
+            ic = [r[0] for r in q("PRAGMA integrity_check")]
+            if ic != ["ok"]:
+                out.append("integrity_check: %s" % ic[:5])
+            fk = q("PRAGMA foreign_key_check")
+            if fk:
+                out.append("foreign_key_check: %s" % fk[:5])
+        rows = q("SELECT m.number FROM matters m WHERE NOT EXISTS (SELECT 1 FROM events e"
+                 " WHERE e.matter_id = m.id AND e.id = (SELECT min(id) FROM events"
+                 " WHERE matter_id = m.id) AND e.action = 'submit' AND e.from_status IS NULL"
+                 " AND e.to_status = 'submitted')")
         if rows:
             out.append("matters without their first event: %s" % rows[:5])
-        rows = con.execute(
-            "SELECT m.number, m.status, e.to_status FROM matters m JOIN events e"
-            " ON e.id = (SELECT max(id) FROM events WHERE matter_id = m.id)"
-            " WHERE e.to_status != m.status").fetchall()
+        rows = q("SELECT m.number, m.status, e.to_status FROM matters m JOIN events e"
+                 " ON e.id = (SELECT max(id) FROM events WHERE matter_id = m.id)"
+                 " WHERE e.to_status != m.status")
         if rows:
             out.append("status differs from the last event: %s" % rows[:5])
         for table in ("events", "attachments", "request_tokens", "matter_codepartments"):
-            n = con.execute("SELECT count(*) FROM %s t WHERE NOT EXISTS (SELECT 1 FROM"
-                            " matters m WHERE m.id = t.matter_id)" % table).fetchone()[0]
+            n = q("SELECT count(*) FROM %s t WHERE NOT EXISTS (SELECT 1 FROM"
+                  " matters m WHERE m.id = t.matter_id)" % table)[0][0]
             if n:
                 out.append("%d rows of %s without their matter" % (n, table))
         years = {}
-        for (number,) in con.execute("SELECT number FROM matters"):
+        for (number,) in q("SELECT number FROM matters"):
             y, seq = number[3:7], int(number[8:])
             years.setdefault(y, []).append(seq)
-        counters = dict(con.execute("SELECT name, value FROM counters"))
+        counters = dict(q("SELECT name, value FROM counters"))
         for y, seqs in years.items():
             have = [v for k, v in counters.items() if y in k]
             if sorted(seqs) != list(range(1, len(seqs) + 1)) or have != [len(seqs)]:

@@ -9,12 +9,11 @@ validated against the schemas of the API's own OpenAPI document."""
 import json
 import os
 import re
-import sqlite3
 import sys
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (new_api_key, raw_exchange, NUMBER_RE, Server, check, day, db_rows, done,  # noqa: E402
+from harness import (new_api_key, raw_exchange, NUMBER_RE, Server, check, day, db_exec, db_rows, done,  # noqa: E402
                      matter_state, note, require_binary, run_cli, section, short)
 
 try:
@@ -616,10 +615,7 @@ with Server("api") as srv:
         # one open matter past its deadline (set in the database: the API refuses a past
         # deadline, and the test must not wait for days)
         od = S["open"]
-        con = sqlite3.connect(srv.db, timeout=10)
-        con.execute("UPDATE matters SET deadline = ? WHERE number = ?", (day(-2), od))
-        con.commit()
-        con.close()
+        db_exec(srv, "UPDATE matters SET deadline = ? WHERE number = ?", (day(-2), od))
         r, j = api.get("/api/v1/matters/" + od, K["clerk"])
         check("a matter past its deadline reads overdue: true", j.get("overdue") is True, j)
         filters = [("status=submitted", lambda m: m["status"] == "submitted"),

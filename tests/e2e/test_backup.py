@@ -16,9 +16,12 @@ import urllib.parse
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (VALGRIND, NoResponse, Server, check, done,  # noqa: E402
                      ledger_problems, new_api_key, note, require_binary, run_cli, section,
-                     serve_flags)
+                     serve_flags, skip_file_under_pg)
 
 require_binary()
+skip_file_under_pg("backup and restore are SQLite's online backup of the ledger file, and the"
+                   " checks damage and copy that file (PostgreSQL's ledgers are backed up with"
+                   " pg_dump: docs/deploy.md)")
 EXTRA = [a for f in serve_flags("--submit-limit", "--app-submit-limit") for a in (f, "0")]
 BEFORE = 20 if VALGRIND else 300  # acknowledged before the backup starts
 WORK = tempfile.mkdtemp(prefix="tz-backup-")

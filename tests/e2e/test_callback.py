@@ -131,9 +131,9 @@ with Server("callback") as srv:
               "已记录" in page.text and re.search(r"1\s*已回访未接通", page.page.text())
               and "占线" in page.page.text() and MISSED_WORDS in page.page.text(),
               page.page.text()[:2500])
-        rows = db_rows(srv, "SELECT e.note, json_extract(e.data, '$.comment') FROM events e"
-                            " JOIN matters m ON m.id = e.matter_id WHERE m.number = ?"
-                            " AND e.action = 'callback_missed'", (n,))
+        rows = [(note_, json.loads(data or "{}").get("comment")) for note_, data in db_rows(
+            srv, "SELECT e.note, e.data FROM events e JOIN matters m ON m.id = e.matter_id"
+                 " WHERE m.number = ? AND e.action = 'callback_missed'", (n,))]
         check("the event's note is generic; the clerk's words are in its data",
               rows == [("回访未接通（占线），第1次", MISSED_WORDS)], rows)
         for who in ("obs", "hwater"):

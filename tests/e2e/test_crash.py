@@ -17,8 +17,8 @@ import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (VALGRIND, NoResponse, Server, check, done, ledger_problems,  # noqa: E402
-                     new_api_key, note, require_binary, sanitizer_report, section,
+from harness import (VALGRIND, NoResponse, Server, check, db_rows, done,  # noqa: E402
+                     ledger_problems, new_api_key, note, require_binary, sanitizer_report, section,
                      serve_flags, submit_matter)
 
 require_binary()
@@ -150,15 +150,10 @@ def kill_and_restart(srv, rnd, run, reports):
 
 
 def verify(db, run):
-    import sqlite3
-    con = sqlite3.connect("file:%s?mode=ro" % db, uri=True, timeout=30)
-    try:
-        rows = dict(con.execute("SELECT number, title FROM matters").fetchall())
-        descs = dict(con.execute("SELECT number, description FROM matters").fetchall())
-        events = set(con.execute("SELECT m.number, e.action FROM events e JOIN matters m"
-                                 " ON m.id = e.matter_id").fetchall())
-    finally:
-        con.close()
+    rows = dict(db_rows(db, "SELECT number, title FROM matters"))
+    descs = dict(db_rows(db, "SELECT number, description FROM matters"))
+    events = set(db_rows(db, "SELECT m.number, e.action FROM events e JOIN matters m"
+                             " ON m.id = e.matter_id"))
     lost = [n for n, t in run.web.items() if rows.get(n) != t]
     check("every acknowledged web-form submission is in the ledger (%d)" % len(run.web),
           not lost, "missing or different: %s" % lost[:10])

@@ -13,14 +13,14 @@ the CLI in all three formats; and no resident's name or phone anywhere in any of
 import os
 import re
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (Page, Server, act, check, day, done, require_binary, run_cli,  # noqa: E402
+from harness import (Page, Server, act, check, day, db_exec, db_rows, done, require_binary,  # noqa: E402
+                     run_cli,
                      section, short, submit_matter)
 
 require_binary()
@@ -70,19 +70,11 @@ def pdf_text(data):
 
 
 def dept_id(srv, code):
-    con = sqlite3.connect(srv.db, timeout=10)
-    try:
-        return con.execute("SELECT id FROM departments WHERE code = ?", (code,)).fetchone()[0]
-    finally:
-        con.close()
+    return db_rows(srv, "SELECT id FROM departments WHERE code = ?", (code,))[0][0]
 
 
 def area_id(srv, code):
-    con = sqlite3.connect(srv.db, timeout=10)
-    try:
-        return con.execute("SELECT id FROM areas WHERE code = ?", (code,)).fetchone()[0]
-    finally:
-        con.close()
+    return db_rows(srv, "SELECT id FROM areas WHERE code = ?", (code,))[0][0]
 
 
 def build(srv):
@@ -111,12 +103,7 @@ def build(srv):
         check("%s %s → 303" % (action, n), r.status == 303, r.describe())
     # matter 2 is overdue: its deadline moved into the past (the ledger refuses past
     # deadlines through the pages, rightly, so the test writes it)
-    con = sqlite3.connect(srv.db, timeout=10)
-    try:
-        con.execute("UPDATE matters SET deadline = ? WHERE number = ?", (day(-3), n2))
-        con.commit()
-    finally:
-        con.close()
+    db_exec(srv, "UPDATE matters SET deadline = ? WHERE number = ?", (day(-3), n2))
 
 
 with Server("dashboard") as srv:

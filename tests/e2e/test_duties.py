@@ -7,11 +7,10 @@ box on /staff; every bad input a 400 (or 403/404/409) with nothing changed."""
 import datetime
 import os
 import re
-import sqlite3
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (Server, beijing_today, check, db_rows, done, require_binary,  # noqa: E402
+from harness import (Server, beijing_today, check, db_insert, db_rows, done, require_binary,  # noqa: E402
                      run_cli, section)
 
 require_binary()
@@ -289,12 +288,9 @@ with Server("duties") as srv:
         check("a duty due tomorrow, with Markdown in its title → 303", r.status == 303,
               r.describe())
         i = duty_id(srv, "安全检查[点此](http://x.example)")
-        con = sqlite3.connect(srv.db, timeout=10)
-        with con:
-            ch = con.execute("INSERT INTO channels(name, kind, target, topics, created_at)"
-                             " VALUES ('全办', 'webhook', 'https://hooks.example.org/d', 'duty', 0)"
-                             ).lastrowid
-        con.close()
+        ch = db_insert(srv, "INSERT INTO channels(name, kind, target, topics, created_at)"
+                            " VALUES ('全办', 'webhook', 'https://hooks.example.org/d', 'duty', 0)"
+                            " RETURNING id")
 
         def tick(when):
             rc, out, err = run_cli(["tick", "--db", srv.db, "--now", when + "T09:00:00+08:00",

@@ -12,7 +12,6 @@ import csv
 import io
 import os
 import re
-import sqlite3
 import sys
 import tempfile
 import urllib.parse
@@ -20,7 +19,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (Server, act, check, day, done, require_binary, run_cli,  # noqa: E402
+from harness import (Server, act, check, day, db_exec, db_rows, done, require_binary, run_cli,  # noqa: E402
                      section, short, submit_matter)
 
 require_binary()
@@ -111,13 +110,9 @@ def setup(srv):
         check("%s: an internal progress note" % k, r.status == 303, r.describe())
     r = act(hroad, S["a"], "resolve", {"note": "已修复EXR"})
     check("a resolved", r.status == 303, r.describe())
-    con = sqlite3.connect(srv.db, timeout=10)
-    try:  # c becomes overdue (its deadline is in the past), for --overdue
-        con.execute("UPDATE matters SET deadline = ? WHERE number = ?", (day(-3), S["c"]))
-        con.commit()
-        S["cgj"] = con.execute("SELECT id FROM departments WHERE code = 'cgj'").fetchone()[0]
-    finally:
-        con.close()
+    # c becomes overdue (its deadline is in the past), for --overdue
+    db_exec(srv, "UPDATE matters SET deadline = ? WHERE number = ?", (day(-3), S["c"]))
+    S["cgj"] = db_rows(srv, "SELECT id FROM departments WHERE code = 'cgj'")[0][0]
 
 
 def numbers_in(rows):

@@ -4,11 +4,11 @@ idempotent re-import by 编号, all or nothing (one bad row and nothing changes)
 malformed file refused with a clear message and no change, the upload page as a clerk
 (dry-run plan, then 确认导入), refused for handlers, observers, leaders and residents,
 CSRF required, and a round trip export → import into a fresh ledger → export."""
+import datetime
 import io
 import os
 import re
 import shutil
-import sqlite3
 import sys
 import tempfile
 import urllib.parse
@@ -16,7 +16,7 @@ import zipfile
 from xml.sax.saxutils import escape
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (Server, check, day, done, ledger_problems, require_binary,  # noqa: E402
+from harness import (Server, check, day, db_rows, done, ledger_problems, require_binary,  # noqa: E402
                      run_cli, section, short)
 
 require_binary()
@@ -120,11 +120,7 @@ ROWS = [
 
 
 def q(db, sql, *args):
-    con = sqlite3.connect(db, timeout=10)
-    try:
-        return con.execute(sql, args).fetchall()
-    finally:
-        con.close()
+    return db_rows(db, sql, args)
 
 
 def counts(db):
@@ -252,8 +248,10 @@ with Server("import") as srv:
         m = q(DB, "SELECT title, status, kind, public, id FROM matters WHERE external_number = 'U-1'")
         check("a line break in a title becomes a space", rc == 0 and m and m[0][0] == "第一行 第二行",
               show(rc, out, err) + "\n%s" % m)
-        notes = q(DB, "SELECT note, strftime('%m-%d', at, 'unixepoch', '+8 hours') FROM events"
-                      " WHERE matter_id = ? AND action = 'progress' ORDER BY id", m[0][4]) if m else []
+        beijing = datetime.timezone(datetime.timedelta(hours=8))
+        notes = [(note_, datetime.datetime.fromtimestamp(at, beijing).strftime("%m-%d"))
+                 for note_, at in q(DB, "SELECT note, at FROM events WHERE matter_id = ?"
+                                        " AND action = 'progress' ORDER BY id", m[0][4])] if m else []
         check("'12-15号楼漏水' is a note without a date; '11-02 已上门' is dated 11-02",
               len(notes) == 2 and notes[0][0] == "12-15号楼漏水" and notes[1] == ("已上门", "11-02"),
               notes)
@@ -442,7 +440,7 @@ with Server("import") as srv:
               rc == 0 and out.startswith("usage: taizhang import"), show(rc, out, err))
         rc, out, err = run_cli(["--help"])
         check("taizhang --help names import", rc == 0 and "  import " in out, out)
-        missing = os.path.join(os.path.dirname(DB), "no-such-ledger.db")
+        missing = os.path.join(TMP, "no-such-ledger.db")
         rc, out, err = imp(missing, write("to-missing.csv", csv_bytes([HEAD, ROWS[0]])))
         check("import into a ledger that does not exist: exit 1, says so, makes none",
               rc == 1 and "does not exist" in err and not os.path.exists(missing),

@@ -25,14 +25,14 @@ import json
 import os
 import re
 import socketserver
-import sqlite3
 import sys
 import threading
 import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (VALGRIND, Server, check, db_rows, done, note, require_binary,  # noqa: E402
+from harness import (VALGRIND, Server, check, db_exec, db_execmany, db_rows, done, note,  # noqa: E402
+                     require_binary,
                      run_cli, sanitizer_report, section)
 
 require_binary()
@@ -204,12 +204,7 @@ class SmtpHandler(socketserver.StreamRequestHandler):
 # ---------------------------------------------------------------- helpers
 
 def write(srv, sql, args=()):
-    con = sqlite3.connect(srv.db, timeout=10)
-    try:
-        con.execute(sql, args)
-        con.commit()
-    finally:
-        con.close()
+    db_exec(srv, sql, args)
 
 
 def create_form(page):
@@ -559,16 +554,9 @@ with Server("notify", extra_args=FLAGS) as srv:
             r, cid = add_channel(admin, {"name": "并发接收方%d" % k, "kind": "webhook",
                                          "target": R + "/hook/slow%d" % k})
             chans.append(cid)
-        con = sqlite3.connect(srv.db, timeout=10)
-        try:
-            for cid in chans:
-                for i in range(6):
-                    con.execute("INSERT INTO outbox(channel_id, topic, idem_key, title, body, next_at,"
-                                " created_at) VALUES (?, 'urge', ?, '督办', '正文', 0, 0)",
-                                (cid, "race/%d/%d" % (cid, i)))
-            con.commit()
-        finally:
-            con.close()
+        db_execmany(srv, "INSERT INTO outbox(channel_id, topic, idem_key, title, body, next_at,"
+                         " created_at) VALUES (?, 'urge', ?, '督办', '正文', 0, 0)",
+                    [(cid, "race/%d/%d" % (cid, i)) for cid in chans for i in range(6)])
         # Midnight of 2021-06-01: no digest is due, and a lease counted from this clock
         # would have run out long ago; the server's sender runs on the real clock.
         outs = [None, None]

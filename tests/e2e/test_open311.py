@@ -13,13 +13,13 @@ import datetime
 import json
 import os
 import re
-import sqlite3
 import subprocess
 import sys
 import urllib.parse
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
 from harness import (NUMBER_RE, Server, act, check, day, done, matter_page,  # noqa: E402
                      require_binary, run_cli, section, short, status_of, submit_matter)
 
@@ -242,21 +242,12 @@ def error_both(label, path, status, code=None, fetch=None, allow=None):
 
 
 def db_rows(sql, args=()):
-    con = sqlite3.connect(S["db"], timeout=10)
-    try:
-        return con.execute(sql, args).fetchall()
-    finally:
-        con.close()
+    return harness.db_rows(S["db"], sql, args)
 
 
 def db_write(sql, rows):
     """Test fixture only: rows the API cannot make (old or many matters)."""
-    con = sqlite3.connect(S["db"], timeout=10)
-    try:
-        con.executemany(sql, rows)
-        con.commit()
-    finally:
-        con.close()
+    harness.db_execmany(S["db"], sql, rows)
 
 
 def matter_count():

@@ -3,10 +3,9 @@
 Open311. Over the limit: 429 with Retry-After, in the page's or the API's shape, and the
 ledger unchanged; staff intake is not limited; another address or key is not affected."""
 import json
-import sqlite3
 import time
 
-from harness import (Server, check, done, new_api_key, note, require_binary, section,
+from harness import (Server, check, db_rows, done, new_api_key, note, require_binary, section,
                      submit_matter)
 
 require_binary()
@@ -16,11 +15,7 @@ APP_LIMIT = 2
 
 
 def count(db, sql="SELECT count(*) FROM matters", args=()):
-    con = sqlite3.connect(db, timeout=10)
-    try:
-        return con.execute(sql, args).fetchone()[0]
-    finally:
-        con.close()
+    return db_rows(db, sql, args)[0][0]
 
 
 def away_from_hour_edge():

@@ -9,15 +9,15 @@ import json
 import os
 import re
 import shutil
-import sqlite3
 import sys
 import tempfile
 import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (Server, check, done, new_api_key, note, require_binary, run_cli,  # noqa: E402
-                     section, submit_matter)
+from harness import (Server, check, clone_ledger, db_exec, db_rows, done,  # noqa: E402
+                     new_api_key, new_ledger, note, require_binary, run_cli, section,
+                     submit_matter)
 
 require_binary()
 
@@ -27,7 +27,7 @@ require_binary()
 # pass.
 FLOOR = 0.80
 TMP = tempfile.mkdtemp(prefix="tz-routing-")
-DEMO = os.path.join(TMP, "demo.db")
+DEMO = new_ledger(os.path.join(TMP, "demo.db"))
 S = {}
 WATER_TEXT = ("凤河湾小区5号楼2单元门前的下水道堵了三天，污水从井口往外冒，味道很大，"
               "老人孩子出门都得绕着走，希望尽快派人疏通。")
@@ -35,11 +35,7 @@ WATER_DEPT = "swgs"  # 水务公司: the demo routes blocked sewers there
 
 
 def q(db, sql, *args):
-    con = sqlite3.connect(db, timeout=30)
-    try:
-        return con.execute(sql, args).fetchall()
-    finally:
-        con.close()
+    return db_rows(db, sql, args)
 
 
 @section("the demo ledger comes with trained models")
@@ -49,7 +45,8 @@ def _demo():
     rows = q(DEMO, "SELECT target, examples, holdout, accuracy FROM routing_models ORDER BY id")
     check("demo: a department and a category model are stored",
           [r[0] for r in rows] == ["department", "category"], rows)
-    waiting = q(DEMO, "SELECT count(*), sum(suggestion_source = 'model') FROM matters"
+    waiting = q(DEMO, "SELECT count(*), sum(CASE WHEN suggestion_source = 'model' THEN 1 ELSE 0 END)"
+                      " FROM matters"
                       " WHERE status = 'submitted' AND department_id IS NULL")[0]
     check("demo: the matters waiting in the inbox carry the model's suggestion",
           waiting[0] > 0 and waiting[1] > 0, waiting)
@@ -171,12 +168,8 @@ def _suggest():
 
 @section("the server retrains by itself once the ledger has grown")
 def _retrain():
-    db = os.path.join(TMP, "grown.db")
-    shutil.copy(DEMO, db)
-    con = sqlite3.connect(db)
-    con.execute("DELETE FROM routing_models")
-    con.commit()
-    con.close()
+    db = clone_ledger(DEMO, os.path.join(TMP, "grown.db"))
+    db_exec(db, "DELETE FROM routing_models")
     with Server("retrain", existing_db=db, extra_args=["--retrain-check", "1"]) as srv:
         deadline = time.time() + 20
         rows = []

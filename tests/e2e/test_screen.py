@@ -12,12 +12,11 @@ cookie, the way back, no open redirect, CSRF, the mode only on resident pages, a
 switch on a form sent back."""
 import os
 import re
-import sqlite3
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (Server, act, check, done, matter_page, require_binary, section,  # noqa: E402
+from harness import (Server, act, check, db_exec, done, matter_page, require_binary, section,  # noqa: E402
                      submit_matter)
 
 require_binary()
@@ -43,11 +42,7 @@ def slide_text(r, name):
 
 def ledger(srv, sql, *args):
     """A change made behind the server's back (the test's own setup)."""
-    con = sqlite3.connect(srv.db, timeout=30, isolation_level=None)
-    try:
-        con.execute(sql, args)
-    finally:
-        con.close()
+    db_exec(srv, sql, args)
 
 with Server("screen") as srv:
     web = srv.client("resident")

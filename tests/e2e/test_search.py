@@ -16,14 +16,14 @@ import json
 import os
 import re
 import shutil
-import sqlite3
 import sys
 import tempfile
 import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (NUMBER_RE, VALGRIND, Client, Server, check, done, new_api_key, note,  # noqa: E402
+from harness import (NUMBER_RE, VALGRIND, Client, Server, check, db_rows, done, new_api_key,  # noqa: E402
+                     new_ledger, note,
                      require_binary, run_cli, section, submit_matter)
 
 require_binary()
@@ -173,8 +173,7 @@ def follows_the_ledger(server, keys):
     # Nobody searches yet: the server's own tick indexes the queued matters.
     deadline, left = time.time() + (30 if VALGRIND else 5), None
     while time.time() < deadline:
-        with sqlite3.connect(server.db) as conn:
-            left = conn.execute("SELECT count(*) FROM search_queue").fetchone()[0]
+        left = db_rows(server, "SELECT count(*) FROM search_queue")[0][0]
         if left == 0:
             break
         time.sleep(0.2)
@@ -273,7 +272,7 @@ def hostile(server, key):
 
 def main():
     tmp = tempfile.mkdtemp(prefix="tz-search-")
-    db = os.path.join(tmp, "demo.db")
+    db = new_ledger(os.path.join(tmp, "demo.db"))
     rc, out, err = run_cli(["demo", "--db", db, "--no-serve"])
     check("taizhang demo --no-serve builds the demo ledger", rc == 0, err[-2000:])
     keys = {"clerk": new_api_key(db, "search-clerk", "clerk"),

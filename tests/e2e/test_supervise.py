@@ -11,12 +11,12 @@ and --help; and a server with --tick-seconds 1 doing the same by itself."""
 import json
 import os
 import re
-import sqlite3
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (new_api_key, Server, act, check, day, done, require_binary,  # noqa: E402
+from harness import (new_api_key, Server, act, check, day, db_exec, db_rows, done,  # noqa: E402
+                     require_binary,
                      run_cli, section, short, submit_matter)
 
 require_binary()
@@ -31,20 +31,11 @@ def leaks(text):
 
 
 def q(sql, *args):
-    con = sqlite3.connect(S["srv"].db, timeout=10)
-    try:
-        return con.execute(sql, args).fetchall()
-    finally:
-        con.close()
+    return db_rows(S["srv"], sql, args)
 
 
 def x(sql, *args):
-    con = sqlite3.connect(S["srv"].db, timeout=10)
-    try:
-        con.execute(sql, args)
-        con.commit()
-    finally:
-        con.close()
+    db_exec(S["srv"], sql, args)
 
 
 def tick(now, *extra):
@@ -407,11 +398,9 @@ with Server("supervise") as srv:
             rows = []
             while time.time() < deadline and not rows:
                 time.sleep(0.5)
-                con = sqlite3.connect(s2.db, timeout=10)
-                rows = con.execute("SELECT e.actor_label FROM events e JOIN matters m ON"
+                rows = db_rows(s2, "SELECT e.actor_label FROM events e JOIN matters m ON"
                                    " m.id = e.matter_id WHERE m.number = ? AND"
-                                   " e.action = 'remind'", (n,)).fetchall()
-                con.close()
+                                   " e.action = 'remind'", (n,))
             check("the running server reminds by itself within seconds",
                   rows == [("督办系统",)], rows)
             r = ld.get("/staff/m/" + n)

@@ -7,7 +7,10 @@
 // - Server: a fresh ledger (or the demo ledger) in a temporary directory,
 //   staff accounts, departments and areas, and `taizhang serve` on a port of
 //   its own, as tests/e2e/harness.py does; stop() checks the exit status and
-//   that no sanitizer spoke; restart() comes back on the same port.
+//   that no sanitizer spoke; restart() comes back on the same port. With
+//   TAIZHANG_TEST_PG (a PostgreSQL base URL, from `tests/run --pg`) the
+//   ledger is a fresh database of that cluster instead, made with psql and
+//   dropped by close().
 // - launch(): chromium headless; contexts for a phone (375×812, touch) and a
 //   desk (1366×768); every page's console errors (a CSP refusal among them)
 //   and failed requests are collected and reported.
@@ -214,6 +217,37 @@ function cliEnv() {
   return env;
 }
 
+// ------------------------------------------------------------------ PostgreSQL
+
+const PG_BASE = process.env.TAIZHANG_TEST_PG || '';
+
+/** PG_BASE with dbname as its database. */
+function pgUrl(dbname) {
+  const u = new URL(PG_BASE);
+  u.pathname = '/' + dbname;
+  return u.toString();
+}
+
+function psql(sql) {
+  const r = spawnSync('psql', [pgUrl('postgres'), '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', sql],
+    { encoding: 'utf8', timeout: 60000 });
+  if (r.status !== 0) throw new Error(`psql: ${sql}: ${r.error || ''} ${r.stderr}`);
+}
+
+/** A fresh database on the PG_BASE cluster (UTF8, C collation, as the ledger
+ * expects); returns its URL. */
+function newPgDatabase() {
+  const name = `tz_${Date.now().toString(16)}${process.pid.toString(16)}${Math.floor(Math.random() * 0xffffff).toString(16)}`;
+  psql(`CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`);
+  return pgUrl(name);
+}
+
+function dropPgDatabase(url) {
+  const name = new URL(url).pathname.slice(1);
+  if (!/^tz_[0-9a-f]+$/.test(name)) throw new Error(`not a test database: ${url}`);
+  psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+}
+
 function cli(args, input, cwd) {
   const r = spawnSync(BIN, args, { input: input || '', env: cliEnv(), cwd, encoding: 'utf8', timeout: 120000 });
   if (r.status !== 0) throw new Error(`taizhang ${args.join(' ')} failed (${r.status}): ${r.stdout} ${r.stderr}`);
@@ -239,6 +273,12 @@ export class Server {
   async start() {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tz-browser-'));
     this.db = path.join(this.dir, 't.db');
+    if (PG_BASE) {
+      // dropped by close(), or when node exits without it (a test that died)
+      const url = this.db = newPgDatabase();
+      this.dropPg = () => { try { dropPgDatabase(url); } catch { /* node is exiting anyway */ } };
+      process.once('exit', this.dropPg);
+    }
     if (this.demo) {
       const out = cli(['demo', '--db', this.db, '--no-serve'], '', this.dir);
       // "login  password  name" rows: the demo's accounts
@@ -389,7 +429,14 @@ export class Server {
 
   async close({ report = true } = {}) {
     await this.stop({ report });
-    if (!process.env.TZ_BROWSER_KEEP) fs.rmSync(this.dir, { recursive: true, force: true });
+    if (!process.env.TZ_BROWSER_KEEP) {
+      fs.rmSync(this.dir, { recursive: true, force: true });
+      if (this.dropPg) {
+        process.removeListener('exit', this.dropPg);
+        this.dropPg = null;
+        dropPgDatabase(this.db);
+      }
+    }
   }
 }
 
