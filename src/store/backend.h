@@ -11,6 +11,7 @@
 #define TZ_STORE_BACKEND_H
 
 #include "store/db.h"
+#include "store/schema.h"
 
 typedef struct db_ops db_ops;
 
@@ -50,7 +51,12 @@ struct db_ops {
 	bool (*in_transaction)(db *d);
 	void (*rollback_open)(db *d);
 	int (*schema_version)(db *d);
-	int (*migrate)(db *d);
+	/* Migrations (db.c runs them): make the version table and take what
+	 * keeps other processes out; run one migration's statements in the
+	 * open transaction; let go. */
+	int (*migrate_begin)(db *d);
+	int (*migrate_run)(db *d, const migration *m);
+	void (*migrate_end)(db *d);
 	int (*lock)(db *d, const char *name);
 	int (*check_integrity)(db *d, char **err);
 	int (*backup)(db *d, const char *dest_path, char **err);

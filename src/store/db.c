@@ -8,6 +8,7 @@
 #include "base/util.h"
 
 #include <string.h>
+#include <time.h>
 
 /* Why a cap: no statement of ours binds more (the most: a matter's 32
  * duplicate-detection bands of 5 values in one INSERT); one that does is a
@@ -215,7 +216,33 @@ void db_read_end(db *d) { d->ops->read_end(d); }
 bool db_in_transaction(db *d) { return d && d->ops->in_transaction(d); }
 void db_rollback_open(db *d) { d->ops->rollback_open(d); }
 int db_schema_version(db *d) { return d->ops->schema_version(d); }
-int db_migrate(db *d) { return d->ops->migrate(d); }
+static int apply_migration(db *d, void *vctx)
+{
+	const migration *m = vctx;
+	int r = d->ops->migrate_run(d, m);
+	if (r != DB_DONE)
+		return r < 0 ? r : DB_ERROR;
+	return db_exec(d, "INSERT INTO schema_version(version, name, applied_at) VALUES (?, ?, ?)",
+		       "iti", (int64_t)m->version, m->name, (int64_t)time(NULL));
+}
+
+int db_migrate(db *d)
+{
+	if (d->ops->migrate_begin(d) != DB_DONE)
+		return -1;
+	int rc = 0, have = db_schema_version(d);
+	for (int i = 0; i < schema_nmigrations && rc == 0; i++) {
+		const migration *m = &schema_migrations[i];
+		if (m->version <= have)
+			continue;
+		if (db_transact(d, apply_migration, (void *)m) < 0) {
+			log_error("migration %d (%s) failed", m->version, m->name);
+			rc = -1;
+		}
+	}
+	d->ops->migrate_end(d);
+	return rc;
+}
 int db_check_integrity(db *d, char **err) { return d->ops->check_integrity(d, err); }
 
 int db_lock(db *d, const char *name)

@@ -709,52 +709,36 @@ static int pg_schema_version(db *d)
 	return (int)db_scalar(d, 0, "SELECT max(version) FROM schema_version", "");
 }
 
-struct migrate_ctx {
-	const migration *m;
-};
-
-static int apply_migration(db *d, void *vctx)
+/* Why a lock held by the session, around the whole run: several servers
+ * may start at once on one database, and each would migrate. The later
+ * ones wait here and then find the work done. (A lock taken inside each
+ * transaction would come too late: a SERIALIZABLE transaction reads the
+ * snapshot of its first statement, taken before the wait.) */
+static int pg_migrate_begin(db *d)
 {
-	struct migrate_ctx *ctx = vctx;
-	char *sql = pg_ddl(ctx->m->sql);
-	int r = raw_exec(PG(d), sql);
-	free(sql);
-	if (r == DB_DONE && ctx->m->pg)
-		r = raw_exec(PG(d), ctx->m->pg);
-	if (r == DB_DONE)
-		r = db_exec(d, "INSERT INTO schema_version(version, name, applied_at) VALUES (?, ?, ?)",
-			    "iti", (int64_t)ctx->m->version, ctx->m->name, (int64_t)time(NULL));
+	if (db_exec(d, "SELECT pg_advisory_lock(?)", "i", lock_key("taizhang migrations")) != DB_DONE)
+		return DB_ERROR;
+	int r = raw_exec(PG(d), "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT PRIMARY"
+				" KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
+	if (r != DB_DONE)
+		db_exec(d, "SELECT pg_advisory_unlock(?)", "i", lock_key("taizhang migrations"));
 	return r;
 }
 
-/* Why a lock held by the session, around the whole run: several servers
- * may start at once on one database, and each would migrate. The later
- * ones wait here and then find the work done. (A lock taken inside the
- * transaction would come too late: a SERIALIZABLE transaction reads the
- * snapshot of its first statement, taken before the wait.) */
-static int pg_migrate(db *d)
+/* The portable part in PostgreSQL's words (pg_ddl.c), then its own. */
+static int pg_migrate_run(db *d, const migration *m)
 {
-	int64_t key = lock_key("taizhang migrations");
-	if (db_exec(d, "SELECT pg_advisory_lock(?)", "i", key) != DB_DONE)
-		return -1;
-	int rc = -1;
-	if (raw_exec(PG(d), "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT PRIMARY KEY,"
-			    " name TEXT NOT NULL, applied_at BIGINT NOT NULL)") != DB_DONE)
-		goto done;
-	int have = pg_schema_version(d);
-	for (int i = 0; i < schema_nmigrations; i++) {
-		if (schema_migrations[i].version <= have)
-			continue;
-		struct migrate_ctx ctx = {&schema_migrations[i]};
-		if (db_transact(d, apply_migration, &ctx) < 0) {
-			log_error("migration %d (%s) failed", ctx.m->version, ctx.m->name);
-			goto done;
-		}
-	}
-	rc = 0;
-done:
-	db_exec(d, "SELECT pg_advisory_unlock(?)", "i", key);
-	return rc;
+	char *sql = pg_ddl(m->sql);
+	int r = raw_exec(PG(d), sql);
+	free(sql);
+	if (r == DB_DONE && m->pg)
+		r = raw_exec(PG(d), m->pg);
+	return r;
+}
+
+static void pg_migrate_end(db *d)
+{
+	db_exec(d, "SELECT pg_advisory_unlock(?)", "i", lock_key("taizhang migrations"));
 }
 
 /* PostgreSQL checks its own pages (and data checksums, where the cluster
@@ -796,7 +780,9 @@ static const db_ops pg_ops = {
 	.in_transaction = pg_in_transaction,
 	.rollback_open = pg_rollback_open,
 	.schema_version = pg_schema_version,
-	.migrate = pg_migrate,
+	.migrate_begin = pg_migrate_begin,
+	.migrate_run = pg_migrate_run,
+	.migrate_end = pg_migrate_end,
 	.lock = pg_lock,
 	.check_integrity = pg_check_integrity,
 	.backup = pg_backup,

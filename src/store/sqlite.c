@@ -396,37 +396,25 @@ static int sq_schema_version(db *d)
 	return (int)db_scalar(d, 0, "SELECT max(version) FROM schema_version", "");
 }
 
-struct migrate_ctx {
-	const migration *m;
-};
-
-static int apply_migration(db *d, void *vctx)
+static int sq_migrate_begin(db *d)
 {
-	struct migrate_ctx *ctx = vctx;
-	if (raw_exec(SQ(d), ctx->m->sql) != DB_DONE ||
-	    (ctx->m->sqlite && raw_exec(SQ(d), ctx->m->sqlite) != DB_DONE))
-		return DB_ERROR;
-	return db_exec(d, "INSERT INTO schema_version(version, name, applied_at) VALUES (?, ?, ?)",
-		       "iti", (int64_t)ctx->m->version, ctx->m->name, (int64_t)time(NULL));
+	return raw_exec(SQ(d), "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY"
+			       " KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
 }
 
-static int sq_migrate(db *d)
+/* The portable part as written, then SQLite's own. */
+static int sq_migrate_run(db *d, const migration *m)
 {
-	if (raw_exec(SQ(d), "CREATE TABLE IF NOT EXISTS schema_version ("
-			    "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)") !=
-	    DB_DONE)
-		return -1;
-	int have = sq_schema_version(d);
-	for (int i = 0; i < schema_nmigrations; i++) {
-		if (schema_migrations[i].version <= have)
-			continue;
-		struct migrate_ctx ctx = {&schema_migrations[i]};
-		if (db_transact(d, apply_migration, &ctx) < 0) {
-			log_error("migration %d (%s) failed", ctx.m->version, ctx.m->name);
-			return -1;
-		}
-	}
-	return 0;
+	int r = raw_exec(SQ(d), m->sql);
+	if (r == DB_DONE && m->sqlite)
+		r = raw_exec(SQ(d), m->sqlite);
+	return r;
+}
+
+/* Its write transactions already keep other processes out. */
+static void sq_migrate_end(db *d)
+{
+	(void)d;
 }
 
 /* --- backup and restore ----------------------------------------------- */
@@ -730,7 +718,9 @@ static const db_ops sqlite_ops = {
 	.in_transaction = sq_in_transaction,
 	.rollback_open = sq_rollback_open,
 	.schema_version = sq_schema_version,
-	.migrate = sq_migrate,
+	.migrate_begin = sq_migrate_begin,
+	.migrate_run = sq_migrate_run,
+	.migrate_end = sq_migrate_end,
 	.lock = sq_lock,
 	.check_integrity = sq_check_integrity,
 	.backup = sq_backup,

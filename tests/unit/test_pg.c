@@ -10,7 +10,6 @@
 #include "unit.h"
 #include "store/pg_int.h"
 
-#include <libpq-fe.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,74 +50,20 @@ static void ddl_in_postgresql_words(void **state)
 
 /* ---- against a real server ---- */
 
-static char *base_url;   /* TAIZHANG_TEST_PG */
-static char *admin_url;  /* its "postgres" database, to make ours */
-static char *url;        /* ours */
-static char dbname[64];
-
-static int admin_exec(const char *sql)
-{
-	PGconn *c = PQconnectdb(admin_url);
-	PGresult *r = PQexec(c, sql);
-	int ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
-	if (!ok)
-		fprintf(stderr, "%s: %s", sql, PQerrorMessage(c));
-	PQclear(r);
-	PQfinish(c);
-	return ok ? 0 : -1;
-}
-
-static int server_setup(void **state)
-{
-	const char *b = getenv("TAIZHANG_TEST_PG");
-	if (!b || !*b)
-		return 0;
-	size_t n = strlen(b);
-	const char *slash = n && b[n - 1] == '/' ? "" : "/";
-	base_url = str_printf("%s%s", b, slash);
-	admin_url = str_printf("%spostgres", base_url);
-	snprintf(dbname, sizeof dbname, "tz_unit_pg_%ld", (long)getpid());
-	url = str_printf("%s%s", base_url, dbname);
-	char *sql = str_printf("CREATE DATABASE %s TEMPLATE template0 ENCODING 'UTF8'"
-			       " LC_COLLATE 'C' LC_CTYPE 'C'", dbname);
-	int rc = admin_exec(sql);
-	free(sql);
-	return rc;
-}
-
-static int server_teardown(void **state)
-{
-	if (url) {
-		char *sql = str_printf("DROP DATABASE IF EXISTS %s WITH (FORCE)", dbname);
-		admin_exec(sql);
-		free(sql);
-	}
-	free(base_url);
-	free(admin_url);
-	free(url);
-	return 0;
-}
 
 static db *open_ours(void)
 {
 	char *err = NULL;
-	db *d = db_open(url, &err);
+	db *d = db_open(unit_pg_db, &err);
 	if (!d)
 		fail_msg("db_open: %s", err);
 	return d;
 }
 
-#define NEED_SERVER()                                                                  \
-	do {                                                                           \
-		if (!url) {                                                            \
-			print_message("skipped: TAIZHANG_TEST_PG names no server\n");  \
-			skip();                                                        \
-		}                                                                      \
-	} while (0)
 
 static void migrates_twice(void **state)
 {
-	NEED_SERVER();
+	UNIT_NEED_PG();
 	db *d = open_ours();
 	assert_string_equal(db_backend(d), "postgresql");
 	assert_true(db_is_postgres(d));
@@ -127,7 +72,7 @@ static void migrates_twice(void **state)
 	assert_true(v >= 11);
 	assert_int_equal(db_migrate(d), 0); /* nothing left to do */
 	assert_int_equal(db_schema_version(d), v);
-	assert_true(db_exists(url));
+	assert_true(db_exists(unit_pg_db));
 	db_close(d);
 }
 
@@ -145,12 +90,9 @@ static void *migrator(void *arg)
  * others wait and find it done. */
 static void migrates_once_when_started_together(void **state)
 {
-	NEED_SERVER();
-	char *sql = str_printf("CREATE DATABASE %s_m TEMPLATE template0 ENCODING 'UTF8'"
-			       " LC_COLLATE 'C' LC_CTYPE 'C'", dbname);
-	assert_int_equal(admin_exec(sql), 0);
-	free(sql);
-	char *other = str_printf("%s%s_m", base_url, dbname);
+	UNIT_NEED_PG();
+	char *other = unit_pg_create("tz_unit_pg_m");
+	assert_non_null(other);
 	pthread_t t[3];
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(pthread_create(&t[i], NULL, migrator, other), 0);
@@ -166,9 +108,7 @@ static void migrates_once_when_started_together(void **state)
 			 db_schema_version(d));
 	db_close(d);
 	free(other);
-	sql = str_printf("DROP DATABASE %s_m WITH (FORCE)", dbname);
-	admin_exec(sql);
-	free(sql);
+	unit_pg_drop("tz_unit_pg_m");
 }
 
 static int make_table(db *d, void *ctx)
@@ -179,7 +119,7 @@ static int make_table(db *d, void *ctx)
 
 static void values_round_trip(void **state)
 {
-	NEED_SERVER();
+	UNIT_NEED_PG();
 	db *d = open_ours();
 	assert_int_equal(db_transact(d, make_table, NULL), DB_DONE);
 	static const unsigned char bytes[] = {0, 1, 0xff, '\\', 'x', 0};
@@ -234,7 +174,7 @@ static int outer_tx(db *d, void *ctx)
 
 static void nested_failure_undoes_itself(void **state)
 {
-	NEED_SERVER();
+	UNIT_NEED_PG();
 	db *d = open_ours();
 	assert_int_equal(db_transact(d, make_table, NULL), DB_DONE);
 	int inner = 0;
@@ -270,7 +210,7 @@ static void *bumper(void *arg)
 
 static void serialization_failures_are_retried(void **state)
 {
-	NEED_SERVER();
+	UNIT_NEED_PG();
 	db *d = open_ours();
 	assert_int_equal(db_transact(d, make_table, NULL), DB_DONE);
 	assert_int_equal(db_exec(d, "INSERT INTO kv(k, i) VALUES ('counter', 0)", ""), DB_DONE);
@@ -290,7 +230,7 @@ static void serialization_failures_are_retried(void **state)
  * transaction runs on a new connection, exactly once. */
 static void reconnects_after_the_server_dropped_us(void **state)
 {
-	NEED_SERVER();
+	UNIT_NEED_PG();
 	db *d = open_ours();
 	assert_int_equal(db_transact(d, make_table, NULL), DB_DONE);
 	assert_int_equal(db_exec(d, "INSERT INTO kv(k, i) VALUES ('counter2', 0)"
@@ -298,7 +238,7 @@ static void reconnects_after_the_server_dropped_us(void **state)
 			 DB_DONE);
 	int64_t pid = db_scalar(d, 0, "SELECT pg_backend_pid()", "");
 	char *sql = str_printf("SELECT pg_terminate_backend(%lld)", (long long)pid);
-	assert_int_equal(admin_exec(sql), 0);
+	assert_int_equal(unit_pg_admin(sql), 0);
 	free(sql);
 	usleep(100000);
 	assert_int_equal(db_transact(d, bump, "counter2"), DB_DONE);
@@ -307,7 +247,7 @@ static void reconnects_after_the_server_dropped_us(void **state)
 	 * the one after it works. */
 	pid = db_scalar(d, 0, "SELECT pg_backend_pid()", "");
 	sql = str_printf("SELECT pg_terminate_backend(%lld)", (long long)pid);
-	assert_int_equal(admin_exec(sql), 0);
+	assert_int_equal(unit_pg_admin(sql), 0);
 	free(sql);
 	usleep(100000);
 	int64_t v = db_scalar(d, -1, "SELECT i FROM kv WHERE k = 'counter2'", "");
@@ -320,7 +260,7 @@ static void reconnects_after_the_server_dropped_us(void **state)
 /* A read snapshot does not see what another connection commits meanwhile. */
 static void read_snapshot_is_one_moment(void **state)
 {
-	NEED_SERVER();
+	UNIT_NEED_PG();
 	db *a = open_ours(), *b = open_ours();
 	assert_int_equal(db_transact(a, make_table, NULL), DB_DONE);
 	assert_int_equal(db_read_begin(a), DB_DONE);
@@ -343,7 +283,7 @@ static int under_lock(db *d, void *ctx)
 
 static void lock_inside_a_transaction(void **state)
 {
-	NEED_SERVER();
+	UNIT_NEED_PG();
 	db *d = open_ours();
 	assert_int_equal(db_transact(d, under_lock, NULL), DB_DONE);
 	assert_int_equal(db_lock(d, "outside"), DB_ERROR); /* a bug: said and refused */
@@ -365,5 +305,5 @@ int main(void)
 		cmocka_unit_test(lock_inside_a_transaction),
 	};
 	log_set_quiet(true);
-	return cmocka_run_group_tests(tests, server_setup, server_teardown);
+	return cmocka_run_group_tests(tests, unit_pg_setup, unit_pg_teardown);
 }

@@ -19,7 +19,6 @@
 #include "ledger/search_int.h"
 #include "text/tokenize.h"
 
-#include <libpq-fe.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -337,56 +336,7 @@ static void bm25_equals_fts5(void **state)
 
 /* ---- against a real PostgreSQL server ---- */
 
-static char *admin_url, *url;
-static char dbname[64];
 
-static int admin_exec(const char *sql)
-{
-	PGconn *c = PQconnectdb(admin_url);
-	PGresult *r = PQexec(c, sql);
-	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-	if (!ok)
-		fprintf(stderr, "%s: %s", sql, PQerrorMessage(c));
-	PQclear(r);
-	PQfinish(c);
-	return ok ? 0 : -1;
-}
-
-static int server_setup(void **state)
-{
-	const char *b = getenv("TAIZHANG_TEST_PG");
-	if (!b || !*b)
-		return 0;
-	const char *slash = b[strlen(b) - 1] == '/' ? "" : "/";
-	admin_url = str_printf("%s%spostgres", b, slash);
-	snprintf(dbname, sizeof dbname, "tz_unit_search_%ld", (long)getpid());
-	url = str_printf("%s%s%s", b, slash, dbname);
-	char *sql = str_printf("CREATE DATABASE %s TEMPLATE template0 ENCODING 'UTF8'"
-			       " LC_COLLATE 'C' LC_CTYPE 'C'", dbname);
-	int rc = admin_exec(sql);
-	free(sql);
-	return rc;
-}
-
-static int server_teardown(void **state)
-{
-	if (url) {
-		char *sql = str_printf("DROP DATABASE IF EXISTS %s WITH (FORCE)", dbname);
-		admin_exec(sql);
-		free(sql);
-	}
-	free(admin_url);
-	free(url);
-	return 0;
-}
-
-#define NEED_SERVER()                                                                  \
-	do {                                                                           \
-		if (!url) {                                                            \
-			print_message("skipped: TAIZHANG_TEST_PG names no server\n");  \
-			skip();                                                        \
-		}                                                                      \
-	} while (0)
 
 #define NOW 1795000000 /* 2026-11-18 */
 
@@ -460,8 +410,8 @@ static char *answer(db *d, const char *q, bool public_only)
  * in the same order with the same snippets. */
 static void same_answers_on_both(void **state)
 {
-	NEED_SERVER();
-	db *lite = ledger(":memory:"), *pg = ledger(url);
+	UNIT_NEED_PG();
+	db *lite = ledger(":memory:"), *pg = ledger(unit_pg_db);
 	assert_int_equal(catalog_install_defaults(lite), LEDGER_OK);
 	assert_int_equal(catalog_install_defaults(pg), LEDGER_OK);
 	fill(lite);
@@ -517,9 +467,9 @@ static void *catch_up_loop(void *p)
  * and the totals bm25 reads are the index's own. */
 static void racing_catch_ups(void **state)
 {
-	NEED_SERVER();
-	db *d = ledger(url); /* same_answers_on_both's, with its catalogue */
-	racer a = {url, 150, 0}, b = {url, 150, 0};
+	UNIT_NEED_PG();
+	db *d = ledger(unit_pg_db); /* same_answers_on_both's, with its catalogue */
+	racer a = {unit_pg_db, 150, 0}, b = {unit_pg_db, 150, 0};
 	pthread_t ta, tb;
 	pthread_create(&ta, NULL, catch_up_loop, &a);
 	pthread_create(&tb, NULL, catch_up_loop, &b);
@@ -563,5 +513,5 @@ int main(void)
 		cmocka_unit_test(same_answers_on_both),
 		cmocka_unit_test(racing_catch_ups),
 	};
-	return cmocka_run_group_tests(tests, server_setup, server_teardown);
+	return cmocka_run_group_tests(tests, unit_pg_setup, unit_pg_teardown);
 }

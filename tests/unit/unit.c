@@ -6,9 +6,12 @@
  */
 #include "unit.h"
 
+#include <errno.h>
+#include <libpq-fe.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "ledger/catalog.h"
 #include "ledger/channel.h"
@@ -109,4 +112,82 @@ int64_t unit_channel(db *d, const char *name, int64_t dept, unsigned topics, int
 	if (rc != LEDGER_OK)
 		fail_msg("channel_save: %d %s", rc, msg ? msg : "");
 	return id;
+}
+
+/* ---- a PostgreSQL database of one's own ---- */
+
+/* TAIZHANG_TEST_PG with a slash at its end, or NULL. Caller frees. */
+static char *pg_base(void)
+{
+	const char *b = getenv("TAIZHANG_TEST_PG");
+	if (!b || !*b)
+		return NULL;
+	return str_printf("%s%s", b, b[strlen(b) - 1] == '/' ? "" : "/");
+}
+
+char *unit_pg_url(const char *name)
+{
+	char *base = pg_base();
+	char *url = base ? str_printf("%s%s_%ld", base, name, (long)getpid()) : NULL;
+	free(base);
+	return url;
+}
+
+int unit_pg_admin(const char *sql)
+{
+	char *base = pg_base();
+	if (!base)
+		return -1;
+	char *admin = str_printf("%spostgres", base);
+	PGconn *c = PQconnectdb(admin);
+	PGresult *r = PQexec(c, sql);
+	int ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+	if (!ok)
+		fprintf(stderr, "%s: %s", sql, PQerrorMessage(c));
+	PQclear(r);
+	PQfinish(c);
+	free(admin);
+	free(base);
+	return ok ? 0 : -1;
+}
+
+char *unit_pg_create(const char *name)
+{
+	char *url = unit_pg_url(name);
+	if (!url)
+		return NULL;
+	char *sql = str_printf("CREATE DATABASE %s_%ld TEMPLATE template0 ENCODING 'UTF8'"
+			       " LC_COLLATE 'C' LC_CTYPE 'C'", name, (long)getpid());
+	int rc = unit_pg_admin(sql);
+	free(sql);
+	if (rc < 0) {
+		free(url);
+		return NULL;
+	}
+	return url;
+}
+
+void unit_pg_drop(const char *name)
+{
+	char *sql = str_printf("DROP DATABASE IF EXISTS %s_%ld WITH (FORCE)", name, (long)getpid());
+	if (getenv("TAIZHANG_TEST_PG"))
+		unit_pg_admin(sql);
+	free(sql);
+}
+
+char *unit_pg_db;
+
+int unit_pg_setup(void **state)
+{
+	unit_pg_db = unit_pg_create(program_invocation_short_name);
+	return getenv("TAIZHANG_TEST_PG") && !unit_pg_db ? -1 : 0;
+}
+
+int unit_pg_teardown(void **state)
+{
+	if (unit_pg_db)
+		unit_pg_drop(program_invocation_short_name);
+	free(unit_pg_db);
+	unit_pg_db = NULL;
+	return 0;
 }

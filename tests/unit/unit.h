@@ -54,4 +54,33 @@ int64_t unit_department(db *d, const char *code, const char *name);
  * returns its id. */
 int64_t unit_channel(db *d, const char *name, int64_t dept, unsigned topics, int64_t now);
 
+/* ---- a PostgreSQL database of one's own ---- */
+
+/* With TAIZHANG_TEST_PG naming a server (a base URL such as
+ * postgresql://postgres@127.0.0.1:5433/, as `tests/run --pg` sets it),
+ * make a fresh database NAME_PID on it (UTF8, C collation) and return its
+ * URL (caller frees); NULL when no server is named, and the tests that
+ * need one skip. unit_pg_drop(name) removes it again. */
+char *unit_pg_create(const char *name);
+void unit_pg_drop(const char *name);
+/* The URL of database NAME_PID on that server (caller frees), made or not. */
+char *unit_pg_url(const char *name);
+/* Group setup and teardown of a test file that needs PostgreSQL: a fresh
+ * database named after the test program (unit_pg_create), its URL in
+ * unit_pg_db (NULL without a server); UNIT_NEED_PG() skips a test then. */
+extern char *unit_pg_db;
+int unit_pg_setup(void **state);
+int unit_pg_teardown(void **state);
+#define UNIT_NEED_PG()                                                          \
+	do {                                                                    \
+		if (!unit_pg_db) {                                              \
+			print_message("skipped: TAIZHANG_TEST_PG names no server\n"); \
+			skip();                                                 \
+		}                                                               \
+	} while (0)
+
+/* Run sql on the server's "postgres" database: 0, or -1 with the error on
+ * stderr. */
+int unit_pg_admin(const char *sql);
+
 #endif
