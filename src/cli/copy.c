@@ -13,6 +13,7 @@
 #include "store/copy.h"
 #include "base/util.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,8 +86,7 @@ static void show_progress(void *ctx, const char *phase, const char *table, int64
 /* The first 8 bytes of a checksum in hex. */
 static void short_sum(const unsigned char *sum, char out[17])
 {
-	for (int i = 0; i < 8; i++)
-		snprintf(out + 2 * i, 3, "%02x", sum[i]);
+	sodium_bin2hex(out, 17, sum, 8);
 }
 
 /* The table of tables: rows on both sides, checksum, verdict. */
@@ -120,20 +120,7 @@ static int rebuild_search(db *d, void *ctx)
 /* Is url a SQLite one (copy_url_problem has let it pass)? */
 static bool is_sqlite(const char *url)
 {
-	return !strstr(url, "://");
-}
-
-/* Remove the SQLite file at url, with its WAL and shared-memory files:
- * only for a target this run made. */
-static void remove_sqlite(const char *url)
-{
-	const char *path = strncmp(url, "sqlite:", 7) == 0 ? url + 7 : url;
-	char *wal = str_printf("%s-wal", path), *shm = str_printf("%s-shm", path);
-	unlink(path);
-	unlink(wal);
-	unlink(shm);
-	free(wal);
-	free(shm);
+	return !db_url_is_postgres(url);
 }
 
 /* The exit status of a copy_result. */
@@ -155,8 +142,12 @@ static int check_urls(const char *from, const char *to, bool verify_only)
 		fputs(copy_usage, stderr);
 		return EXIT_USAGE;
 	}
-	if ((bad = copy_url_problem(from)) || (bad = copy_url_problem(to))) {
-		fprintf(stderr, "taizhang: --%s: %s\n", copy_url_problem(from) ? "from" : "to", bad);
+	if ((bad = copy_url_problem(from))) {
+		fprintf(stderr, "taizhang: --from: %s\n", bad);
+		return EXIT_USAGE;
+	}
+	if ((bad = copy_url_problem(to))) {
+		fprintf(stderr, "taizhang: --to: %s\n", bad);
 		return EXIT_USAGE;
 	}
 	if (strcmp(from, to) == 0) {
@@ -184,33 +175,15 @@ static db *open_or_say(const char *url, const char *which)
 	return d;
 }
 
-/* Copy, print the comparison, rebuild the target's search index. */
-static int run_copy(db *from, db *to, struct progress *pr, copy_report *rep)
+/* After a verified copy: the target's search index, built afresh. */
+static int finish_target(db *to)
 {
-	char *err = NULL;
-	int r = copy_ledger(from, to, show_progress, pr, rep, &err);
-	if (r == COPY_OK || r == COPY_DIFFERENT)
-		print_report(rep);
-	if (err)
-		fprintf(stderr, "taizhang: %s\n", err);
-	free(err);
-	if (r == COPY_DIFFERENT)
-		fprintf(stderr, "taizhang: the copy differs from the source (see above); the target is"
-				" kept as it is for a look\n");
-	if (r != COPY_OK)
-		return exit_of(r);
 	fprintf(stderr, "taizhang: rebuilding the search index of the target\n");
 	if (db_transact(to, rebuild_search, NULL) != LEDGER_OK) {
 		fprintf(stderr, "taizhang: the ledger is copied and verified, but rebuilding its search"
 				" index failed (logged above)\n");
 		return EXIT_FAILED;
 	}
-	/* Why: a PostgreSQL database just filled has no statistics until
-	 * autovacuum comes by, and its first plans would be blind (the board
-	 * ran at a fifth of its speed in bench/backends until it did). */
-	if (db_is_postgres(to) && db_exec(to, "ANALYZE", "") != DB_DONE)
-		fprintf(stderr, "taizhang: ANALYZE of the target failed (logged above); PostgreSQL's"
-				" autovacuum will gather the statistics later\n");
 	printf("taizhang: copied and verified; search index rebuilt\n");
 	return EXIT_COPIED;
 }
@@ -238,14 +211,14 @@ int cmd_copy(int argc, char **argv)
 	made = is_sqlite(dst) && !db_exists(dst);
 	if (!(from = open_or_say(src, "source (--from)")) || !(to = open_or_say(dst, "target (--to)")))
 		goto done;
-	if (!verify_only) {
-		rc = run_copy(from, to, &pr, &rep);
-		goto done;
-	}
-	int r = copy_compare(from, to, show_progress, &pr, &rep, &err);
+	int r = verify_only ? copy_compare(from, to, show_progress, &pr, &rep, &err)
+			    : copy_ledger(from, to, show_progress, &pr, &rep, &err);
 	if (r == COPY_OK || r == COPY_DIFFERENT)
 		print_report(&rep);
-	rc = exit_of(r);
+	if (r == COPY_DIFFERENT && !verify_only)
+		fprintf(stderr, "taizhang: the copy differs from the source (see above); the target is"
+				" kept as it is for a look\n");
+	rc = r == COPY_OK && !verify_only ? finish_target(to) : exit_of(r);
 done:
 	if (err)
 		fprintf(stderr, "taizhang: %s\n", err);
@@ -256,7 +229,7 @@ done:
 	/* A new SQLite target that did not become a whole copy goes again, so
 	 * that the next try finds no half-made ledger in its way. */
 	if (made && (rc == EXIT_FAILED || rc == EXIT_REFUSED))
-		remove_sqlite(dst);
+		db_remove(dst);
 	config_free(cfg);
 	return rc;
 }

@@ -188,7 +188,7 @@ int cmd_demo(int argc, char **argv)
 		goto done;
 	config_set(cfg, "db", config_get(cfg, "db", "taizhang-demo.db"));
 	const char *path = config_get(cfg, "db", NULL);
-	if (access(path, F_OK) == 0) {
+	if (db_exists(path)) {
 		fprintf(stderr, "taizhang: %s already exists; the demo needs a fresh database\n", path);
 		goto done;
 	}
@@ -201,12 +201,7 @@ int cmd_demo(int argc, char **argv)
 		db_close(d);
 		d = NULL;
 		/* Leave no half-made ledger behind: a retry should just work. */
-		char *wal = str_printf("%s-wal", path), *shm = str_printf("%s-shm", path);
-		unlink(path);
-		unlink(wal);
-		unlink(shm);
-		free(wal);
-		free(shm);
+		db_remove(path);
 		goto done;
 	}
 	/* So that the demo shows the model's suggestions, not only keywords. */

@@ -40,8 +40,6 @@ struct db_ops {
 	const char *(*col_text)(db_stmt *q, int col);
 	const void *(*col_blob)(db_stmt *q, int col, size_t *len);
 	bool (*col_null)(db_stmt *q, int col);
-	int (*col_count)(db_stmt *q);
-	const char *(*col_name)(db_stmt *q, int col);
 	enum db_type (*col_type)(db_stmt *q, int col);
 	int64_t (*changes)(db *d);
 	/* db_transact on the connection itself (no group). */
@@ -62,17 +60,27 @@ struct db_ops {
 	int (*backup)(db *d, const char *dest_path, char **err);
 };
 
+/* How an argument binds: its type letter, or 'n' (NULL) for a 'z' of 0
+ * or a 't' without text. The backends bind by this. */
+char db_arg_kind(const db_arg *a);
+
 /* Mark a storage refusal on d (db_storage_unavailable reports it). */
 void db_note_storage_failure(db *d);
+/* A transaction function's result r, or DB_UNAVAILABLE when it failed and
+ * the storage refused something on d since the transaction began (seen:
+ * storage_failures then). */
+int db_storage_result(db *d, int r, unsigned seen);
+/* Milliseconds on the monotonic clock, and a pause of ms: the backends'
+ * retry loops. */
+int64_t db_now_ms(void);
+void db_sleep_ms(long ms);
 
 /* The backends' openers, by URL (db.c chooses). */
 db *sqlite_open(const char *url, char **err);
 bool sqlite_exists(const char *url);
+void sqlite_remove(const char *url);
 int sqlite_restore(const char *url, const char *from_path, bool force, char **err);
 db *pg_open(const char *url, char **err);
 bool pg_exists(const char *url);
-
-/* Is url a PostgreSQL URL (postgresql:// or postgres://)? */
-bool db_url_is_postgres(const char *url);
 
 #endif

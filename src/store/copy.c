@@ -7,8 +7,7 @@
  * sqlite_master and pragma functions, PostgreSQL's information_schema and
  * pg_index), the read transaction that holds the source to one snapshot,
  * and PostgreSQL's identity sequences, which must be moved past the ids the
- * copy wrote. A row's values are bound through the backend's own query
- * (backend.h), because db_query_args() keeps blobs out by design.
+ * copy wrote.
  *
  * Each table is read in primary-key order a batch at a time (keyset
  * pages: `WHERE (key) > (last key) ORDER BY key LIMIT n`, so memory stays
@@ -23,7 +22,6 @@
  * a statement; every value is bound.
  */
 #include "store/copy.h"
-#include "store/backend.h"
 #include "store/schema.h"
 #include "base/buf.h"
 #include "base/util.h"
@@ -185,13 +183,6 @@ static bool strvec_has(const strvec *s, const char *x)
 		if (strcmp(s->v[i], x) == 0)
 			return true;
 	return false;
-}
-
-/* Prepare sql and bind args, blobs included: through the backend itself,
- * since db_query_args() keeps blobs out (db.h). */
-static db_stmt *query_args(db *d, const char *sql, const db_arg *args, int n)
-{
-	return d->ops->query(d, __FILE__, __LINE__, sql, args, n);
 }
 
 static void set_err(struct run *r, char *msg)
@@ -622,7 +613,7 @@ static int read_batch(db *d, const ctable *t, batch *b, int limit)
 		for (int i = 0; i < t->npk && n < 15; i++)
 			value_arg(&b->last[i], &args[n++]);
 	args[n] = (db_arg){.type = 'i', .i = limit};
-	db_stmt *q = query_args(d, b->started ? t->sql_next : t->sql_first, args, n + 1);
+	db_stmt *q = db_query_args(d, b->started ? t->sql_next : t->sql_first, args, n + 1);
 	if (!q)
 		return DB_ERROR;
 	int rc;
@@ -780,7 +771,7 @@ static int insert_rows(db *d, void *vctx)
 		for (int r = 0; r < k; r++)
 			for (int c = 0; c < t->ncols; c++)
 				value_arg(&row_at(x->b, i + r)[c], &args[r * t->ncols + c]);
-		db_stmt *q = query_args(d, sql ? sql : t->sql_insert, args, k * t->ncols);
+		db_stmt *q = db_query_args(d, sql ? sql : t->sql_insert, args, k * t->ncols);
 		rc = q ? db_step(q) : DB_ERROR;
 		db_done(q);
 		free(sql);
@@ -1016,6 +1007,16 @@ static int report_finish(copy_report *out)
 	return rc;
 }
 
+/* Count and checksum every table of the plan on d, as side 0 (the source)
+ * or 1 (the target) of the report. */
+static int sum_side(struct run *r, db *d, const plan *p, copy_report *out, int side)
+{
+	int rc = COPY_OK;
+	for (int i = 0; i < p->n && rc == COPY_OK; i++)
+		rc = sum_table(r, d, &p->t[i], &out->tables[i].rows[side], out->tables[i].sum[side]);
+	return rc;
+}
+
 int copy_ledger(db *from, db *to, copy_progress_fn progress, void *ctx, copy_report *out,
 		char **err)
 {
@@ -1049,11 +1050,17 @@ int copy_ledger(db *from, db *to, copy_progress_fn progress, void *ctx, copy_rep
 		rc = COPY_FAILED;
 		goto done;
 	}
-	for (int i = 0; i < p.n && rc == COPY_OK; i++)
-		rc = sum_table(&r, to, &p.t[i], &out->tables[i].rows[1], out->tables[i].sum[1]);
+	rc = sum_side(&r, to, &p, out, 1);
 	db_read_end(to);
 	if (rc == COPY_OK)
 		rc = report_finish(out);
+	/* Why: a PostgreSQL database just filled has no statistics until
+	 * autovacuum comes by, and its first plans are blind (the board ran at
+	 * a fifth of its speed in bench/backends until it did). SQLite's
+	 * ANALYZE is left alone: it would change plans the indexes were made
+	 * for. A failure only costs speed until autovacuum, so it is logged. */
+	if (rc == COPY_OK && db_is_postgres(to) && db_exec(to, "ANALYZE", "") != DB_DONE)
+		log_error("ANALYZE of the target failed; autovacuum will gather the statistics");
 done:
 	if (reading)
 		db_read_end(from);
@@ -1087,12 +1094,9 @@ int copy_compare(db *a, db *b, copy_progress_fn progress, void *ctx, copy_report
 		goto done;
 	report_start(out, &p);
 	out->schema_version = va;
-	for (int i = 0; i < p.n && rc == COPY_OK; i++) {
-		copy_table_check *c = &out->tables[i];
-		rc = sum_table(&r, a, &p.t[i], &c->rows[0], c->sum[0]);
-		if (rc == COPY_OK)
-			rc = sum_table(&r, b, &p.t[i], &c->rows[1], c->sum[1]);
-	}
+	rc = sum_side(&r, a, &p, out, 0);
+	if (rc == COPY_OK)
+		rc = sum_side(&r, b, &p, out, 1);
 	if (rc == COPY_OK)
 		rc = report_finish(out);
 done:

@@ -10,10 +10,9 @@
 #include <string.h>
 #include <time.h>
 
-/* Why a cap: no statement of ours binds more (the most: a matter's 32
- * duplicate-detection bands of 5 values in one INSERT); one that does is a
- * bug. */
-#define MAX_ARGS 256
+/* Why a cap: the bind formats of db_query are written out in the code, and
+ * none is this long; db_query_args takes arrays of any length. */
+#define MAX_ARGS 64
 
 bool db_url_is_postgres(const char *url)
 {
@@ -38,6 +37,12 @@ bool db_is_postgres(db *d) { return d && strcmp(d->ops->name, "postgresql") == 0
 bool db_exists(const char *url)
 {
 	return db_url_is_postgres(url) ? pg_exists(url) : sqlite_exists(url);
+}
+
+void db_remove(const char *url)
+{
+	if (!db_url_is_postgres(url))
+		sqlite_remove(url);
 }
 
 int db_restore(const char *url, const char *from_path, bool force, char **err)
@@ -65,23 +70,13 @@ static int args_from(db_arg *args, const char *file, int line, const char *fmt, 
 		a->type = *f;
 		switch (*f) {
 		case 'i': a->i = va_arg(ap, int64_t); break;
-		case 'z':
-			a->i = va_arg(ap, int64_t);
-			if (!a->i)
-				a->type = 'n';
-			break;
-		case 't':
-			a->t = va_arg(ap, const char *);
-			if (!a->t)
-				a->type = 'n';
-			break;
+		case 'z': a->i = va_arg(ap, int64_t); break;
+		case 't': a->t = va_arg(ap, const char *); break;
 		case 'd': a->d = va_arg(ap, double); break;
 		case 'n': break;
 		case 'b':
 			a->t = va_arg(ap, const void *);
 			a->len = va_arg(ap, size_t);
-			if (!a->t)
-				a->t = "";
 			break;
 		default:
 			log_msg("error", file, line, "bad bind format '%c'", *f);
@@ -111,19 +106,14 @@ db_stmt *db_query_at(db *d, const char *file, int line, const char *sql, const c
 db_stmt *db_query_args_at(db *d, const char *file, int line, const char *sql,
 			  const db_arg *args, int nargs)
 {
-	db_arg copy[MAX_ARGS];
-	if (nargs < 0 || nargs > MAX_ARGS) {
-		log_msg("error", file, line, "%d arguments", nargs);
-		return NULL;
-	}
-	for (int i = 0; i < nargs; i++) {
-		copy[i] = args[i];
-		if ((copy[i].type == 'z' && !copy[i].i) || (copy[i].type == 't' && !copy[i].t))
-			copy[i].type = 'n';
-		else if (copy[i].type == 'b')
-			copy[i].type = 'n'; /* no blobs through this door (db.h) */
-	}
-	return d->ops->query(d, file, line, sql, copy, nargs);
+	return d->ops->query(d, file, line, sql, args, nargs);
+}
+
+char db_arg_kind(const db_arg *a)
+{
+	if ((a->type == 'z' && !a->i) || (a->type == 't' && !a->t))
+		return 'n';
+	return a->type;
 }
 
 int db_step(db_stmt *q) { return q ? q->owner->ops->step(q) : DB_ERROR; }
@@ -138,8 +128,6 @@ int64_t db_int(db_stmt *q, int col) { return q->owner->ops->col_int(q, col); }
 double db_double(db_stmt *q, int col) { return q->owner->ops->col_double(q, col); }
 const char *db_text(db_stmt *q, int col) { return q->owner->ops->col_text(q, col); }
 bool db_is_null(db_stmt *q, int col) { return q->owner->ops->col_null(q, col); }
-int db_column_count(db_stmt *q) { return q->owner->ops->col_count(q); }
-const char *db_column_name(db_stmt *q, int col) { return q->owner->ops->col_name(q, col); }
 enum db_type db_column_type(db_stmt *q, int col) { return q->owner->ops->col_type(q, col); }
 
 const void *db_blob(db_stmt *q, int col, size_t *len)
@@ -181,6 +169,24 @@ int64_t db_int_at(db *d, const char *file, int line, int64_t dflt, const char *s
 		v = db_int(q, 0);
 	db_done(q);
 	return v;
+}
+
+int db_storage_result(db *d, int r, unsigned seen)
+{
+	return r < 0 && d->storage_failures != seen ? DB_UNAVAILABLE : r;
+}
+
+int64_t db_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void db_sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
 }
 
 void db_note_storage_failure(db *d)

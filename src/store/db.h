@@ -70,14 +70,14 @@ db_stmt *db_query_at(db *d, const char *file, int line, const char *sql,
 #define db_query(d, sql, ...) db_query_at((d), __FILE__, __LINE__, (sql), __VA_ARGS__)
 
 /* The same with an array of arguments, for queries whose conditions are
- * assembled from literal fragments (filters). type is one of the letters
- * above except 'b'. */
+ * assembled from literal fragments (filters) or rows of any width (copy).
+ * type is one of the letters above; for 'b', t points at len bytes. */
 typedef struct db_arg {
 	char type;
 	int64_t i;
 	double d;
 	const char *t;
-	size_t len; /* 'b' (used inside store/ only): t points at len bytes */
+	size_t len; /* 'b': t points at len bytes */
 } db_arg;
 db_stmt *db_query_args_at(db *d, const char *file, int line, const char *sql,
 			  const db_arg *args, int nargs);
@@ -98,12 +98,9 @@ bool db_is_null(db_stmt *q, int col);
 /* Copy of a text column (NULL stays NULL); caller frees. */
 char *db_text_dup(db_stmt *q, int col);
 
-/* The shape of a result, for code that copies whole tables (store/copy.c):
- * the number of columns, a column's name, and the type of the current
- * row's value in a column. */
+/* The type of the current row's value in a column, for code that copies
+ * whole tables (store/copy.c). */
 enum db_type { DB_NULL, DB_INTEGER, DB_FLOAT, DB_TEXT, DB_BLOB };
-int db_column_count(db_stmt *q);
-const char *db_column_name(db_stmt *q, int col);
 enum db_type db_column_type(db_stmt *q, int col);
 
 /* Run a statement that returns no rows. Returns DB_DONE (0) or a negative
@@ -186,6 +183,12 @@ bool db_storage_unavailable(db *d);
  */
 /* Does the database named by url exist (for SQLite: the file)? */
 bool db_exists(const char *url);
+/* Is url a PostgreSQL URL (postgresql:// or postgres://)? */
+bool db_url_is_postgres(const char *url);
+/* Remove the SQLite ledger at url with its WAL and shared-memory files: a
+ * half-made one this process created (a failed demo or copy). Nothing for
+ * PostgreSQL, whose databases are the administrator's to drop. */
+void db_remove(const char *url);
 /* PRAGMA integrity_check (and foreign_key_check) on d: 0 when both are
  * clean, else -1 and *err (caller frees) says the first problem. */
 int db_check_integrity(db *d, char **err);

@@ -99,19 +99,6 @@ typedef struct pg_stmt {
 
 static const db_ops pg_ops;
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-	nanosleep(&ts, NULL);
-}
-
 /* --- connections -------------------------------------------------------- */
 
 /* The server's notices ("relation ... already exists, skipping") are not
@@ -148,14 +135,18 @@ static PGconn *connect_url(const char *url, char **err)
 	return c;
 }
 
+static void prepared_free(prepared *p)
+{
+	free(p->sql);
+	free(p->name);
+	free(p->pgsql);
+	free(p);
+}
+
 static void forget_prepared(pg_db *d)
 {
-	for (int i = 0; i < d->ncache; i++) {
-		free(d->cache[i]->sql);
-		free(d->cache[i]->name);
-		free(d->cache[i]->pgsql);
-		free(d->cache[i]);
-	}
+	for (int i = 0; i < d->ncache; i++)
+		prepared_free(d->cache[i]);
 	d->ncache = 0;
 }
 
@@ -170,6 +161,7 @@ static bool ensure_connected(pg_db *d)
 	if (!c) {
 		log_error("storage unavailable: %s", err);
 		free(err);
+		d->broken = true;
 		db_note_storage_failure(&d->base);
 		return false;
 	}
@@ -287,6 +279,14 @@ static Oid type_of(char letter)
 	}
 }
 
+/* Did the server fail to infer a parameter's type (indeterminate or
+ * ambiguous type, no such function for an unknown one)? */
+static bool type_unknown(const char *state)
+{
+	return strcmp(state, "42P18") == 0 || strcmp(state, "42725") == 0 ||
+	       strcmp(state, "42883") == 0;
+}
+
 /* Prepare sql on the server, letting it infer the parameters' types, or
  * with the given ones. Returns 0, or a negative db_result with the
  * SQLSTATE in state (for the retry with types). */
@@ -300,8 +300,7 @@ static int prepare_on_server(pg_db *d, prepared *p, const Oid *types, char state
 		const char *st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
 		snprintf(state, 6, "%s", st ? st : "");
 		/* The first try is allowed to fail on types: not logged. */
-		bool quiet = !types && (strcmp(state, "42P18") == 0 || strcmp(state, "42725") == 0 ||
-					strcmp(state, "42883") == 0);
+		bool quiet = !types && type_unknown(state);
 		rc = quiet ? DB_ERROR : map_error(d, r, file, line, p->pgsql);
 	}
 	PQclear(r);
@@ -325,13 +324,12 @@ static prepared *prepare(pg_db *d, const char *sql, const db_arg *args, int narg
 	p->name = d->ncache < PREPARED_MAX ? str_printf("tz%d", ++d->next_name) : xstrdup("");
 	char state[6];
 	if (prepare_on_server(d, p, NULL, state, file, line) < 0) {
-		if (!state[0] || (strcmp(state, "42P18") && strcmp(state, "42725") &&
-				  strcmp(state, "42883")))
+		if (!type_unknown(state))
 			goto fail;
 		/* Types PostgreSQL could not infer: those of the arguments. */
 		Oid *types = xcalloc((size_t)nargs + 1, sizeof *types);
 		for (int i = 0; i < nargs; i++)
-			types[i] = type_of(args[i].type);
+			types[i] = type_of(db_arg_kind(&args[i]));
 		int rc = prepare_on_server(d, p, types, state, file, line);
 		free(types);
 		if (rc < 0)
@@ -344,21 +342,8 @@ static prepared *prepare(pg_db *d, const char *sql, const db_arg *args, int narg
 	d->cache[d->ncache++] = p;
 	return p;
 fail:
-	free(p->sql);
-	free(p->name);
-	free(p->pgsql);
-	free(p);
+	prepared_free(p);
 	return NULL;
-}
-
-static void free_prepared_if_unnamed(prepared *p)
-{
-	if (p && !p->name[0]) {
-		free(p->sql);
-		free(p->name);
-		free(p->pgsql);
-		free(p);
-	}
 }
 
 static db_stmt *pg_query(db *dd, const char *file, int line, const char *sql, const db_arg *args,
@@ -386,14 +371,15 @@ static db_stmt *pg_query(db *dd, const char *file, int line, const char *sql, co
 	}
 	for (int i = 0; i < nargs; i++) {
 		const db_arg *a = &args[i];
-		switch (a->type) {
+		switch (db_arg_kind(a)) {
 		case 'i':
 		case 'z': q->values[i] = str_printf("%lld", (long long)a->i); break;
 		case 'd': q->values[i] = str_printf("%.17g", a->d); break;
 		case 't': q->values[i] = xstrdup(a->t); break;
 		case 'b':
 			q->values[i] = xmalloc(a->len ? a->len : 1);
-			memcpy(q->values[i], a->t, a->len);
+			if (a->len)
+				memcpy(q->values[i], a->t, a->len);
 			q->lengths[i] = (int)a->len;
 			q->formats[i] = 1;
 			break;
@@ -458,7 +444,8 @@ static void pg_done(db_stmt *qq)
 	free(q->values);
 	free(q->lengths);
 	free(q->formats);
-	free_prepared_if_unnamed(q->prep);
+	if (!q->prep->name[0])
+		prepared_free(q->prep); /* unnamed: made for this use only */
 	free(q);
 }
 
@@ -512,25 +499,6 @@ static const void *pg_blob(db_stmt *qq, int col, size_t *len)
 	return q->blob;
 }
 
-static int pg_count(db_stmt *qq)
-{
-	pg_stmt *q = ST(qq);
-	if (!q->res) { /* the shape is known once it ran */
-		int r = pg_step(qq);
-		if (r < 0)
-			return 0;
-		if (r == DB_ROW)
-			q->row = -1; /* give the first row back to the caller's step */
-	}
-	return PQnfields(q->res);
-}
-
-static const char *pg_name(db_stmt *qq, int col)
-{
-	pg_stmt *q = ST(qq);
-	return q->res && col >= 0 && col < PQnfields(q->res) ? PQfname(q->res, col) : NULL;
-}
-
 static enum db_type pg_type(db_stmt *qq, int col)
 {
 	pg_stmt *q = ST(qq);
@@ -562,17 +530,10 @@ static bool pg_in_transaction(db *d)
 	return PQtransactionStatus(PG(d)->conn) != PQTRANS_IDLE && PG(d)->tx_depth > 0;
 }
 
-/* fn's result r, or DB_UNAVAILABLE when it failed and the storage refused
- * something since the transaction began. */
-static int storage_result(pg_db *d, int r, unsigned seen)
-{
-	return r < 0 && d->base.storage_failures != seen ? DB_UNAVAILABLE : r;
-}
-
 static int nested(pg_db *d, db_tx_fn fn, void *ctx, unsigned seen)
 {
 	if (raw_exec(d, "SAVEPOINT nested") != DB_DONE)
-		return storage_result(d, DB_ERROR, seen);
+		return db_storage_result(&d->base, DB_ERROR, seen);
 	d->tx_depth++;
 	int r = fn(&d->base, ctx);
 	d->tx_depth--;
@@ -580,7 +541,7 @@ static int nested(pg_db *d, db_tx_fn fn, void *ctx, unsigned seen)
 		raw_exec(d, "ROLLBACK TO nested");
 	if (!d->tx_lost)
 		raw_exec(d, "RELEASE nested");
-	return storage_result(d, r, seen);
+	return db_storage_result(&d->base, r, seen);
 }
 
 /* One attempt: BEGIN, fn, COMMIT. *commit_sent says whether COMMIT went
@@ -614,7 +575,7 @@ static int pg_transact(db *dd, db_tx_fn fn, void *ctx)
 	unsigned seen = d->base.storage_failures;
 	if (d->tx_depth)
 		return nested(d, fn, ctx, seen);
-	int64_t t0 = now_ms();
+	int64_t t0 = db_now_ms();
 	for (int n = 0;; n++) {
 		int r;
 		bool commit_sent = false;
@@ -625,29 +586,29 @@ static int pg_transact(db *dd, db_tx_fn fn, void *ctx)
 		bool lost = d->broken;
 		if (r >= 0)
 			return r;
-		int64_t spent = now_ms() - t0;
+		int64_t spent = db_now_ms() - t0;
 		if (lost && commit_sent) {
 			log_error("the connection failed while a commit was on its way: its outcome"
 				  " is unknown, and the request is answered as failed");
 			return DB_UNAVAILABLE;
 		}
-		if (lost || (r < 0 && d->base.storage_failures != seen && !commit_sent)) {
+		if (lost) {
 			/* Nothing of it was committed: try again on a new connection
 			 * (a failover takes a few seconds), then give up. */
 			if (spent >= RECONNECT_MS)
 				return DB_UNAVAILABLE;
-			sleep_ms(100 + 50 * n);
+			db_sleep_ms(100 + 50 * n);
 			continue;
 		}
 		if (r != DB_BUSY)
-			return storage_result(d, r, seen);
+			return db_storage_result(&d->base, r, seen);
 		if (n >= 30 || spent >= RETRY_MS) {
 			db_note_storage_failure(dd);
 			log_error("storage unavailable: transactions kept conflicting for %lld ms",
 				  (long long)spent);
 			return DB_UNAVAILABLE;
 		}
-		sleep_ms(1 + n * 3);
+		db_sleep_ms(1 + n * 3);
 	}
 }
 
@@ -770,8 +731,6 @@ static const db_ops pg_ops = {
 	.col_text = pg_text,
 	.col_blob = pg_blob,
 	.col_null = pg_null,
-	.col_count = pg_count,
-	.col_name = pg_name,
 	.col_type = pg_type,
 	.changes = pg_changes,
 	.transact = pg_transact,

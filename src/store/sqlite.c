@@ -181,12 +181,12 @@ static sq_stmt *stmt_get(sq_db *d, const char *file, int line, const char *sql)
 
 static int bind_one(sqlite3_stmt *st, int i, const db_arg *a)
 {
-	switch (a->type) {
+	switch (db_arg_kind(a)) {
 	case 'i':
 	case 'z': return sqlite3_bind_int64(st, i, a->i);
 	case 'd': return sqlite3_bind_double(st, i, a->d);
 	case 't': return sqlite3_bind_text(st, i, a->t, -1, SQLITE_TRANSIENT);
-	case 'b': return sqlite3_bind_blob64(st, i, a->t, a->len, SQLITE_TRANSIENT);
+	case 'b': return sqlite3_bind_blob64(st, i, a->t ? a->t : "", a->len, SQLITE_TRANSIENT);
 	default: return sqlite3_bind_null(st, i);
 	}
 }
@@ -244,8 +244,6 @@ static void sq_done(db_stmt *qq)
 static int64_t sq_int(db_stmt *q, int col) { return sqlite3_column_int64(ST(q)->st, col); }
 static double sq_double(db_stmt *q, int col) { return sqlite3_column_double(ST(q)->st, col); }
 static bool sq_null(db_stmt *q, int col) { return sqlite3_column_type(ST(q)->st, col) == SQLITE_NULL; }
-static int sq_count(db_stmt *q) { return sqlite3_column_count(ST(q)->st); }
-static const char *sq_name(db_stmt *q, int col) { return sqlite3_column_name(ST(q)->st, col); }
 
 static const char *sq_text(db_stmt *q, int col)
 {
@@ -290,21 +288,6 @@ static bool sq_in_transaction(db *d)
 	return !sqlite3_get_autocommit(SQ(d)->conn);
 }
 
-/* Milliseconds on the monotonic clock. */
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* fn's result r, or DB_UNAVAILABLE when it failed and the storage refused
- * something since the transaction began (seen == storage_failures then). */
-static int storage_result(sq_db *d, int r, unsigned seen)
-{
-	return r < 0 && d->base.storage_failures != seen ? DB_UNAVAILABLE : r;
-}
-
 static int sq_transact(db *dd, db_tx_fn fn, void *ctx)
 {
 	sq_db *d = SQ(dd);
@@ -312,16 +295,16 @@ static int sq_transact(db *dd, db_tx_fn fn, void *ctx)
 	if (d->tx_depth) {
 		/* Nested: a savepoint, so a failing inner step undoes only itself. */
 		if (raw_exec(d, "SAVEPOINT nested") != DB_DONE)
-			return storage_result(d, DB_ERROR, seen);
+			return db_storage_result(&d->base, DB_ERROR, seen);
 		d->tx_depth++;
 		int r = fn(dd, ctx);
 		d->tx_depth--;
 		if (r < 0)
 			raw_exec(d, "ROLLBACK TO nested");
 		raw_exec(d, "RELEASE nested");
-		return storage_result(d, r, seen);
+		return db_storage_result(&d->base, r, seen);
 	}
-	int64_t t0 = now_ms();
+	int64_t t0 = db_now_ms();
 	for (int attempt = 0;; attempt++) {
 		int r = raw_exec(d, "BEGIN IMMEDIATE");
 		if (r == DB_DONE) {
@@ -342,20 +325,19 @@ static int sq_transact(db *dd, db_tx_fn fn, void *ctx)
 				r = DB_BUSY;
 		}
 		if (r != DB_BUSY)
-			return storage_result(d, r, seen);
+			return db_storage_result(&d->base, r, seen);
 		/* Why a limit in time as well as in tries: BEGIN IMMEDIATE has
 		 * already waited up to the busy timeout for the lock, so another
 		 * process holding it longer (a stuck sqlite3 shell, a backup
 		 * tool) must give the user a clear "try later", not a hang. */
-		if (attempt >= 20 || now_ms() - t0 >= BUSY_TIMEOUT_MS) {
+		if (attempt >= 20 || db_now_ms() - t0 >= BUSY_TIMEOUT_MS) {
 			db_note_storage_failure(dd);
 			log_error("storage unavailable: the database stayed locked for %lld ms",
-				  (long long)(now_ms() - t0));
+				  (long long)(db_now_ms() - t0));
 			return DB_UNAVAILABLE;
 		}
 		/* Back off a little, more each time, before trying again. */
-		struct timespec ts = {0, (long)(1000000L * (1 + attempt * 5))};
-		nanosleep(&ts, NULL);
+		db_sleep_ms(1 + attempt * 5);
 	}
 }
 
@@ -367,13 +349,7 @@ static int sq_read_begin(db *d)
 	return r;
 }
 
-static void sq_read_end(db *d)
-{
-	if (sq_in_transaction(d))
-		raw_exec(SQ(d), "ROLLBACK");
-	SQ(d)->tx_depth = 0;
-}
-
+/* Ends a read snapshot too: nothing was written in it. */
 static void sq_rollback_open(db *d)
 {
 	if (sq_in_transaction(d))
@@ -418,6 +394,16 @@ static void sq_migrate_end(db *d)
 }
 
 /* --- backup and restore ----------------------------------------------- */
+
+void sqlite_remove(const char *url)
+{
+	static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
+	for (size_t i = 0; i < ARRAY_LEN(suffix); i++) {
+		char *p = str_printf("%s%s", sqlite_path(url), suffix[i]);
+		unlink(p);
+		free(p);
+	}
+}
 
 bool sqlite_exists(const char *url)
 {
@@ -541,13 +527,11 @@ static int copy_db(sqlite3 *dst, sqlite3 *src, char **err)
 		*err = str_printf("backup cannot start: %s", sqlite3_errmsg(dst));
 		return -1;
 	}
-	int64_t t0 = now_ms();
+	int64_t t0 = db_now_ms();
 	int rc;
 	while (((rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED) &&
-	       now_ms() - t0 < BUSY_TIMEOUT_MS) {
-		struct timespec ts = {0, 20 * 1000000L};
-		nanosleep(&ts, NULL);
-	}
+	       db_now_ms() - t0 < BUSY_TIMEOUT_MS)
+		db_sleep_ms(20);
 	sqlite3_backup_finish(b);
 	if (rc != SQLITE_DONE) {
 		*err = str_printf("backup failed: %s", sqlite3_errstr(rc));
@@ -708,13 +692,11 @@ static const db_ops sqlite_ops = {
 	.col_text = sq_text,
 	.col_blob = sq_blob,
 	.col_null = sq_null,
-	.col_count = sq_count,
-	.col_name = sq_name,
 	.col_type = sq_type,
 	.changes = sq_changes,
 	.transact = sq_transact,
 	.read_begin = sq_read_begin,
-	.read_end = sq_read_end,
+	.read_end = sq_rollback_open,
 	.in_transaction = sq_in_transaction,
 	.rollback_open = sq_rollback_open,
 	.schema_version = sq_schema_version,
