@@ -15,13 +15,18 @@
   every Server gets a fresh database of its own, dropped at the end; new_ledger(path) is
   where a test's other ledgers go (the path, or a fresh database's URL); IS_PG says which;
   sqlite_only(what) skips a check that only means something for SQLite's file, saying so.
-- Client: one browser: own cookie jar, no automatic redirects, CSRF taken from the last page.
+- Client: one browser: own cookie jar, no automatic redirects, CSRF taken from the last page;
+  Front: what a Client takes for a server when the answers are the test's to judge (a
+  proxy's port, a server during a database outage).
+- submit_matter(client, title) through the resident's form, submit_matter_api(client,
+  key, title) through POST /api/v1/matters: (response, number).
 - Page: a small DOM (html.parser) with forms, links, text; every text/html answer is
   checked for well-formedness and for inline <script>.
 """
 import datetime
 import html.parser
 import http.client
+import json
 import os
 import re
 import shutil
@@ -129,19 +134,21 @@ def skip_file_under_pg(why):
         sys.exit(0)
 
 
-def _pg_url(dbname):
-    """PG_BASE with dbname as its database."""
-    u = urllib.parse.urlsplit(PG_BASE)
+def _pg_url(dbname, base=None):
+    """base (a server's URL; PG_BASE by default) with dbname as its database."""
+    u = urllib.parse.urlsplit(base or PG_BASE)
     return urllib.parse.urlunsplit((u.scheme, u.netloc, "/" + dbname, u.query, ""))
 
 
 _pg_made = set()
 
 
-def new_pg_database(template=None):
-    """A fresh, empty database on the PG_BASE cluster, UTF8 with the C collation as the
-    ledger expects (or a copy of the test database template, which nothing may be using);
-    returns its URL. Dropped at the latest when the test exits."""
+def new_pg_database(template=None, base=None):
+    """A fresh, empty database, UTF8 with the C collation as the ledger expects (as
+    docs/deploy.md makes it), or a copy of the test database template (which nothing may
+    be using), on the cluster of base (a server's URL: a test's own, tests/e2e/pgcluster.py)
+    or PG_BASE's; returns its URL. One on PG_BASE's cluster is dropped at the latest when
+    the test exits; one on a test's own goes with that cluster."""
     import atexit
     import pgwire
     name = "tz_%s" % uuid.uuid4().hex[:16]
@@ -150,15 +157,16 @@ def new_pg_database(template=None):
     else:
         sql = ("CREATE DATABASE %s TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C'"
                " LC_CTYPE 'C'" % name)
-    con = pgwire.connect(_pg_url("postgres"))
+    con = pgwire.connect(_pg_url("postgres", base))
     try:
         con.execute(sql)
     finally:
         con.close()
-    if not _pg_made:
-        atexit.register(lambda: [drop_pg_database(u) for u in list(_pg_made)])
-    url = _pg_url(name)
-    _pg_made.add(url)
+    url = _pg_url(name, base)
+    if base is None:
+        if not _pg_made:
+            atexit.register(lambda: [drop_pg_database(u) for u in list(_pg_made)])
+        _pg_made.add(url)
     return url
 
 
@@ -214,7 +222,7 @@ def drop_pg_database(url):
     import pgwire
     name = _pg_name(url)
     _pg_forget(url)
-    con = pgwire.connect(_pg_url("postgres"))
+    con = pgwire.connect(_pg_url("postgres", url))
     try:
         con.execute("DROP DATABASE IF EXISTS %s WITH (FORCE)" % name)
     finally:
@@ -1160,6 +1168,23 @@ def submit_matter(client, title, description="详细情况见标题。", name=""
     return resp, m.group(1), urllib.parse.unquote(m.group(2))
 
 
+def submit_matter_api(client, key, title, description="详细情况见标题。", timeout=None,
+                      **fields):
+    """An app (or a staff member) hands a matter in with API key `key`: POST
+    /api/v1/matters, a public request from 应用用户; fields add to the body or replace its
+    keys (channel, public, submitter ...). Returns (response, number); number is None
+    unless the answer is 201."""
+    body = {"kind": "request", "title": title, "description": description, "public": True,
+            "submitter": {"name": "应用用户", "phone": "13900000000"}}
+    body.update(fields)
+    r = client.request("POST", "/api/v1/matters",
+                       body=json.dumps(body, ensure_ascii=False).encode("utf-8"), cookies=False,
+                       timeout=timeout, headers={"Authorization": "Bearer " + key,
+                                                 "Content-Type": "application/json"})
+    number = json.loads(r.text).get("number") if r.status == 201 else None
+    return r, number
+
+
 def matter_page(client, number):
     return client.get("/staff/m/" + number)
 
@@ -1252,6 +1277,29 @@ def wait_port_closed(port, timeout=5):
 
 
 # ---------------------------------------------------------------- helpers added later
+
+class Front:
+    """What a Client takes for a server (label, port, passwords, record), for a port whose
+    answers are the test's to judge: record keeps each in answers (under a lock: clients
+    in threads) instead of Server's check that nothing answers 5xx. target: a Server
+    (its port followed, its label and passwords taken: the 503s of a database outage,
+    test_failover.py) or a port number (a proxy's, test_cluster.py's nginx)."""
+
+    def __init__(self, target, label=None, passwords=None):
+        self.target = target
+        self.label = label or target.label
+        self.passwords = target.passwords if passwords is None else passwords
+        self.lock = threading.Lock()
+        self.answers = []
+
+    @property
+    def port(self):
+        return self.target if isinstance(self.target, int) else self.target.port
+
+    def record(self, resp):
+        with self.lock:
+            self.answers.append(resp)
+
 
 class ProxiedServer(Server):
     """A Server as deployed behind a TLS proxy: started with --base-url BASE, so its

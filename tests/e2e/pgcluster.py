@@ -8,13 +8,16 @@ run as the `postgres` user when the tests run as root); this adds what a failove
   or None.
 - Cluster(base, name): one server in base/name: start(durable, **settings) (pg-scratch,
   then ALTER SYSTEM for the settings), replica_of(primary) (pg_basebackup -R: a
-  streaming standby whose application_name is name), kill() (SIGKILL to the postmaster
-  and every child: the machine lost), promote(), set(**settings) (ALTER SYSTEM and a
-  reload), sql(...), url(db), stop() (and the directory removed).
+  streaming standby whose application_name is name, started by pg-scratch's launch),
+  kill() (SIGKILL to the postmaster and every child: the machine lost), promote(),
+  set(**settings) (ALTER SYSTEM and a reload), sql(...), url(db), stop() (and the
+  directory removed).
+- kill_pids(pids): SIGKILL to each, waiting until they are gone; the time of the kill.
 - psql_rows(url, sql): a statement through psql (for what the extended protocol of
-  harness's pgwire cannot run, e.g. ALTER SYSTEM, CREATE DATABASE), rows as strings.
-- new_database(base_url, name): a fresh UTF8 / C database on a server; drop_database(url).
+  harness's pgwire cannot run, e.g. ALTER SYSTEM), rows as strings.
 - docs_database_sql(role, database, replicator): docs/deploy.md's statements for them.
+
+A test's databases on these servers: harness.new_pg_database(base=cluster.url("")).
 """
 import glob
 import importlib.machinery
@@ -78,21 +81,6 @@ def psql_rows(url, sql, timeout=60):
     return [line.split("\x1f") for line in p.stdout.decode("utf-8").split("\n") if line]
 
 
-def _with_db(url, name):
-    u = urllib.parse.urlsplit(url)
-    return urllib.parse.urlunsplit((u.scheme, u.netloc, "/" + name, u.query, ""))
-
-
-def new_database(base_url, name):
-    """A fresh database `name` on the server of base_url, UTF8 with the C collation (as
-    docs/deploy.md makes it); dropped first if a crashed run left it. Returns its URL."""
-    admin = _with_db(base_url, "postgres")
-    psql_rows(admin, 'DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % name)
-    psql_rows(admin, "CREATE DATABASE \"%s\" TEMPLATE template0 ENCODING 'UTF8'"
-                     " LC_COLLATE 'C' LC_CTYPE 'C'" % name)
-    return _with_db(base_url, name)
-
-
 def docs_database_sql(role, database, replicator):
     """The statements docs/deploy.md gives for the ledger's role, database and replication
     role, with these names instead of its own (so the tests run what the page shows)."""
@@ -111,14 +99,6 @@ def docs_database_sql(role, database, replicator):
     return [x.strip() for x in sql.split(";") if x.strip()]
 
 
-def drop_database(url):
-    name = urllib.parse.urlsplit(url).path.lstrip("/")
-    try:
-        psql_rows(_with_db(url, "postgres"), 'DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % name)
-    except (RuntimeError, subprocess.TimeoutExpired):
-        pass
-
-
 def _running(pid):
     """Is pid a process that still runs (not gone, not a zombie waiting to be reaped)?"""
     try:
@@ -126,6 +106,22 @@ def _running(pid):
             return f.read().rsplit(")", 1)[1].split()[0] != "Z"
     except (OSError, IndexError):
         return False
+
+
+def kill_pids(pids):
+    """SIGKILL to each of pids (one already gone is passed over), as when the machine is
+    lost: nothing flushed, no goodbye to the clients; then a wait (10 s at most) until
+    none runs. Returns the time of the kill."""
+    at = time.time()
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    end = time.time() + 10
+    while time.time() < end and any(_running(p) for p in pids):
+        time.sleep(0.02)
+    return at
 
 
 class Cluster:
@@ -136,24 +132,17 @@ class Cluster:
         os.chmod(base, 0o755)
         self.dir = os.path.join(base, name)
         self.data = data or os.path.join(self.dir, "data")  # another's (Patroni's) layout
-        self.log = os.path.join(self.dir, "postgres.log")
         self.name = name
-        self.port = None
 
-    def _pg(self, tool, *args, timeout=120, check=True):
-        cmd = scratch.as_owner([os.path.join(scratch.bindir(), tool)] + list(args))
-        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout)
-        out = p.stdout.decode("utf-8", "replace")
-        if check and p.returncode != 0:
-            raise RuntimeError("%s %s failed (%d):\n%s\n%s" % (
-                tool, " ".join(args), p.returncode, out[-2000:], self.log_tail()))
-        return out
+    @property
+    def port(self):
+        """The port pg-scratch recorded in the cluster's directory (started ones only)."""
+        return urllib.parse.urlsplit(self.url()).port
 
     def start(self, durable=True, **settings):
         """A new cluster (pg-scratch start; durable: fsync, full_page_writes and
         synchronous_commit on, PostgreSQL's defaults), then the settings."""
-        url = scratch.start(self.dir, durable=durable)
-        self.port = urllib.parse.urlsplit(url).port
+        scratch.start(self.dir, durable=durable)
         if settings:
             self.set(**settings)
         return self
@@ -169,21 +158,13 @@ class Cluster:
         """A streaming standby of primary: pg_basebackup -R (standby.signal and
         primary_conninfo with application_name = this cluster's name), its own port and
         socket, started."""
-        os.makedirs(self.dir)
-        if os.geteuid() == 0:
-            pw = pwd.getpwnam("postgres")
-            os.chown(self.dir, pw.pw_uid, pw.pw_gid)
-        os.chmod(self.dir, 0o700)
-        self._pg("pg_basebackup", "-d", "host=127.0.0.1 port=%d user=postgres application_name=%s"
-                 % (primary.port, self.name), "-D", self.data, "-R", "-X", "stream", "-c", "fast")
-        self.port = scratch.free_port()
-        # (the primary's postgresql.auto.conf came along: the later lines win)
-        with open(os.path.join(self.data, "postgresql.auto.conf"), "a") as f:
-            f.write("# the standby's own\nport = %d\nunix_socket_directories = '%s'\n"
-                    % (self.port, self.dir))
-        with open(os.path.join(self.dir, "port"), "w") as f:
-            f.write("%d\n" % self.port)
-        self._pg("pg_ctl", "-D", self.data, "-l", self.log, "-w", "-t", "60", "start")
+        scratch.make_dir(self.dir)
+        scratch.pg("pg_basebackup", "-d", "host=127.0.0.1 port=%d user=postgres application_name=%s"
+                   % (primary.port, self.name), "-D", self.data, "-R", "-X", "stream", "-c", "fast",
+                   d=self.dir, timeout=120)
+        # the primary's postgresql.auto.conf came along (its port and socket too): kept,
+        # for its settings; the standby's own lines follow it and win
+        scratch.launch(self.dir, data=self.data, keep_conf=True)
         return self
 
     def pids(self):
@@ -206,24 +187,15 @@ class Cluster:
     def kill(self):
         """SIGKILL to the postmaster, then to every child, as when the machine is lost:
         nothing flushed, no goodbye to the clients. Returns the time of the kill."""
-        pids = self.pids()
-        at = time.time()
-        for pid in pids:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        end = time.time() + 10
-        while time.time() < end and any(_running(p) for p in pids):
-            time.sleep(0.02)
-        return at
+        return kill_pids(self.pids())
 
     def promote(self):
         """pg_ctl promote, waiting until the server takes writes."""
-        self._pg("pg_ctl", "-D", self.data, "-w", "-t", "60", "promote")
+        scratch.pg("pg_ctl", "-D", self.data, "-w", "-t", "60", "promote", d=self.dir, timeout=120)
 
     def url(self, db="postgres"):
-        return "postgresql://postgres@127.0.0.1:%d/%s" % (self.port, db)
+        """The URL of database db (pg-scratch's base URL and the name; "" for the base)."""
+        return scratch.url(self.dir) + db
 
     def sql(self, sql, db="postgres"):
         return psql_rows(self.url(db), sql)
@@ -238,8 +210,5 @@ class Cluster:
             shutil.rmtree(self.dir, ignore_errors=True)
 
     def log_tail(self, n=3000):
-        try:
-            with open(self.log, encoding="utf-8", errors="replace") as f:
-                return f.read()[-n:]
-        except OSError:
-            return ""
+        """The last n characters of the server's log."""
+        return scratch.log_tail(self.dir, n)

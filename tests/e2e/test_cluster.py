@@ -29,15 +29,14 @@ certificate and the database), so the samples cannot rot:
   and one 督办 event, every channel one 督办 message per round, one daily dispatch and
   one weekly review, and no message reaches the receiver (a local HTTP server) twice.
 
-Without PostgreSQL or nginx the test is skipped with the reason, unless TAIZHANG_TEST_PG
-is set (CI), where that is a failure. Under TAIZHANG_TEST_PG the shared database is made
-on that server; otherwise on a scratch cluster of the test's own (scripts/pg-scratch)."""
+The part with servers runs in the PostgreSQL pass only (`make test-pg`, which sets
+TAIZHANG_TEST_PG): the shared database is made on that server. Elsewhere it is skipped
+with the reason; there, a missing PostgreSQL, nginx or openssl is a failure."""
 import datetime
 import glob
 import hashlib
 import http.client
 import http.server
-import json
 import os
 import re
 import shlex
@@ -53,10 +52,10 @@ import urllib.parse
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (BIN, IS_PG, PG_BASE, ROOT, Client, ProxiedServer, act, beijing_today,  # noqa: E402
-                     check, cli_env, day, db_exec, db_rows, done, ledger_problems, new_api_key,
-                     new_pg_database, note, require_binary, run_cli, section, short,
-                     submit_matter)
+from harness import (BIN, IS_PG, PG_BASE, ROOT, Client, Front, ProxiedServer, act,  # noqa: E402
+                     beijing_today, check, cli_env, day, db_exec, db_rows, done,
+                     drop_pg_database, ledger_problems, new_api_key, new_pg_database, note,
+                     require_binary, run_cli, section, short, submit_matter, submit_matter_api)
 import pgcluster  # noqa: E402
 
 require_binary()
@@ -246,17 +245,11 @@ if WHY:
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 TMP = tempfile.mkdtemp(prefix="tz-cluster-")
 os.chmod(TMP, 0o755)  # nginx's workers and PostgreSQL's user pass through
-OWN = None  # our own PostgreSQL cluster, when TAIZHANG_TEST_PG names none
-made_dbs = []
 
 
 def database():
     """A fresh database (UTF8, C collation) for this test; its plain URL."""
-    if IS_PG:
-        return new_pg_database()
-    url = pgcluster.new_database(OWN.url(), "cluster_%s" % uuid.uuid4().hex[:10])
-    made_dbs.append(url)
-    return url
+    return new_pg_database()
 
 
 def server_url(plain):
@@ -265,11 +258,6 @@ def server_url(plain):
     u = urllib.parse.urlsplit(plain)
     e = urllib.parse.urlsplit(ENVD["TAIZHANG_DB"])
     return urllib.parse.urlunsplit((e.scheme, u.netloc, u.path, e.query, ""))
-
-
-if not IS_PG:
-    OWN = pgcluster.Cluster(TMP, "pg").start(durable=False)
-    note("PostgreSQL: a scratch cluster of the test's own on port %d" % OWN.port)
 
 
 # ---------------------------------------------------------------- servers from the unit
@@ -330,8 +318,9 @@ def _():
 @section("docs/deploy.md's role and database: an owner without superuser rights migrates")
 def _():
     tag = uuid.uuid4().hex[:8]
-    role, rep, name = "tz_owner_" + tag, "tz_repl_" + tag, "tz_docs_" + tag
-    admin = OWN.url() if OWN else PG_BASE.rstrip("/") + "/postgres"
+    # (the database's name is a test database's, tz_HEX, for harness's drop_pg_database)
+    role, rep, name = "tz_owner_" + tag, "tz_repl_" + tag, "tz_" + tag
+    admin = PG_BASE.rstrip("/") + "/postgres"
     pgpass = os.path.join(TMP, "pgpass")
     try:
         for stmt in pgcluster.docs_database_sql(role, name, rep):
@@ -349,7 +338,7 @@ def _():
                                          " datctype FROM pg_database WHERE datname = '%s'" % name)
         check("the database is UTF8 with the C collation", enc == [["UTF8", "C", "C"]], enc)
     finally:
-        pgcluster.drop_database(admin.rsplit("/", 1)[0] + "/" + name)
+        drop_pg_database(admin.rsplit("/", 1)[0] + "/" + name)
         for r in (role, rep):
             try:
                 pgcluster.psql_rows(admin, "DROP ROLE IF EXISTS %s" % r)
@@ -466,22 +455,7 @@ def nginx_stop():
 TLS = ssl.create_default_context(cafile=CERT)
 
 
-class Front:
-    """nginx's TLS port as a harness server: clients record their answers here."""
-    label = "nginx"
-    port = PORT_TLS
-    passwords = PASSWORDS
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.answers = []
-
-    def record(self, resp):
-        with self.lock:
-            self.answers.append(resp)
-
-
-FRONT = Front()
+FRONT = Front(PORT_TLS, "nginx", PASSWORDS)  # nginx's TLS port: clients record answers here
 
 
 class FrontClient(Client):
@@ -556,16 +530,12 @@ try:
 
         def api_matter(srv, title, public=True):
             """A matter handed in through the staff API of srv (no per-address limit)."""
-            body = json.dumps({"kind": "request", "channel": "hotline", "title": title,
-                               "description": "集群测试：%s。" % title, "public": public,
-                               "submitter": {"name": "测试居民", "phone": "13800000000"}},
-                              ensure_ascii=False).encode("utf-8")
-            r = srv.client("api").request("POST", "/api/v1/matters", body=body, headers={
-                "Authorization": "Bearer " + CLERK_KEY, "Content-Type": "application/json"},
-                cookies=False)
-            if r.status != 201:
+            r, n = submit_matter_api(srv.client("api"), CLERK_KEY, title,
+                                     "集群测试：%s。" % title, public=public, channel="hotline",
+                                     submitter={"name": "测试居民", "phone": "13800000000"})
+            if not n:
                 raise RuntimeError("POST /api/v1/matters: " + r.describe())
-            return json.loads(r.text)["number"]
+            return n
 
         @section("a staff session started on server A works on server B")
         def _():
@@ -768,14 +738,7 @@ try:
                 cl = FrontClient(source(i), "resident %d" % i)
                 try:
                     if i % 4 == 3:
-                        body = json.dumps({"kind": "request", "title": title, "description":
-                                           "压测：" + title, "public": True, "submitter":
-                                           {"name": "应用用户", "phone": "13900000000"}},
-                                          ensure_ascii=False).encode("utf-8")
-                        r = cl.request("POST", "/api/v1/matters", body=body, cookies=False,
-                                       headers={"Authorization": "Bearer " + APP_KEY,
-                                                "Content-Type": "application/json"})
-                        n = json.loads(r.text).get("number") if r.status == 201 else None
+                        r, n = submit_matter_api(cl, APP_KEY, title, "压测：" + title)
                     else:
                         r, n, _ = submit_matter(cl, title)
                     with lock:
@@ -1016,21 +979,6 @@ try:
 finally:
     nginx_stop()
     RECV.shutdown()
-    for url in made_dbs:
-        pgcluster.drop_database(url)
-    if OWN:
-        # Which statements met a serialization failure (each retried by the server): a
-        # measure of how much two servers get in each other's way.
-        lines, seen = OWN.log_tail(10 ** 8).splitlines(), {}
-        for i, line in enumerate(lines):
-            if "could not serialize access" in line:
-                stmt = next((re.sub(r"^.*STATEMENT:\s*", "", n)[:70] for n in lines[i + 1:i + 6]
-                             if "STATEMENT:" in n), "(no statement logged)")
-                seen[stmt] = seen.get(stmt, 0) + 1
-        note("PostgreSQL logged %d serialization failures, each retried by the server: %s" % (
-            sum(seen.values()), "; ".join("%d× %s" % (n, s) for s, n in sorted(
-                seen.items(), key=lambda x: -x[1])[:6])))
-        OWN.stop()
     if not os.environ.get("TZ_E2E_KEEP"):
         shutil.rmtree(TMP, ignore_errors=True)
 

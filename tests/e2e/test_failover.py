@@ -2,7 +2,7 @@
 """Losing the database primary under load, as docs/deploy.md describes it: a primary and a
 streaming replica from Debian's PostgreSQL on local ports (pg_basebackup -R, synchronous
 replication, fsync on), two `taizhang serve` processes on the multi-host URL
-postgresql://127.0.0.1:P1,127.0.0.1:P2/taizhang?target_session_attrs=read-write, residents
+postgresql://127.0.0.1:P1,127.0.0.1:P2/DB?target_session_attrs=read-write, residents
 and an app submitting from several threads (and a reader of the board), then the primary
 killed with SIGKILL (postmaster and every child: the machine lost), a pause for the
 failure to be noticed, the replica promoted (pg_ctl promote, then synchronous_standby_names
@@ -21,7 +21,6 @@ whose answer was lost with the primary: its client could not know).
 Without PostgreSQL the test is skipped with the reason, unless TAIZHANG_TEST_PG is set
 (CI), where that is a failure. It always makes its own two clusters (scripts/pg-scratch,
 durable), whatever TAIZHANG_TEST_PG names: it kills one."""
-import json
 import os
 import shutil
 import sys
@@ -31,8 +30,9 @@ import time
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (IS_PG, Client, Server, check, db_rows, done, ledger_problems,  # noqa: E402
-                     new_api_key, note, require_binary, run_cli, section, submit_matter)
+from harness import (IS_PG, Client, Front, Server, check, db_rows, done,  # noqa: E402
+                     ledger_problems, new_api_key, new_pg_database, note, require_binary,
+                     run_cli, section, submit_matter, submit_matter_api)
 import pgcluster  # noqa: E402
 
 require_binary()
@@ -51,24 +51,6 @@ NOTICE = 2.0         # seconds between the loss and the promotion (a watchdog's 
 AFTER = 4.0          # seconds of load after both servers acknowledged again
 STANDBY = "replica1"
 USERS = [("admin", "admin", "管理员")]
-
-
-class Direct:
-    """A server's port as the clients' record keeper: the 503s of the outage are this
-    test's to judge, not the harness's check that a server never answers 5xx."""
-
-    def __init__(self, srv):
-        self.srv, self.label, self.passwords = srv, srv.label, srv.passwords
-        self.lock = threading.Lock()
-        self.answers = []
-
-    @property
-    def port(self):
-        return self.srv.port
-
-    def record(self, resp):
-        with self.lock:
-            self.answers.append(resp)
 
 
 class Attempts:
@@ -106,9 +88,9 @@ try:
     check("fsync and synchronous_commit are on",
           primary.sql("SHOW fsync") == [["on"]] and
           primary.sql("SHOW synchronous_commit") == [["on"]])
-    pgcluster.new_database(primary.url(), "taizhang")
-    URL = ("postgresql://postgres@127.0.0.1:%d,127.0.0.1:%d/taizhang"
-           "?target_session_attrs=read-write" % (primary.port, replica.port))
+    DBNAME = new_pg_database(base=primary.url("")).rsplit("/", 1)[1]
+    URL = ("postgresql://postgres@127.0.0.1:%d,127.0.0.1:%d/%s"
+           "?target_session_attrs=read-write" % (primary.port, replica.port, DBNAME))
     note("the servers' database: %s" % URL)
     rc, out, err = run_cli(["init", "--db", URL])
     check("taizhang init on the multi-host URL", rc == 0, out + err)
@@ -123,7 +105,9 @@ try:
     with Server("server A", existing_db=URL, extra_args=flags) as A, \
             Server("server B", existing_db=URL, extra_args=flags) as B:
         A.passwords = B.passwords = passwords
-        fronts = [Direct(A), Direct(B)]
+        # the 503s of the outage are this test's to judge, not Server's check that a
+        # server never answers 5xx
+        fronts = [Front(A), Front(B)]
         pids = (A.proc.pid, B.proc.pid)
         attempts = Attempts()
         reads = Attempts()
@@ -139,15 +123,7 @@ try:
             kind = "api" if k % 3 == 2 else "form"
             try:
                 if kind == "api":
-                    body = json.dumps({"kind": "request", "title": title, "description":
-                                       "切换期间提交：" + title, "public": True, "submitter":
-                                       {"name": "应用用户", "phone": "13900000000"}},
-                                      ensure_ascii=False).encode("utf-8")
-                    r = cl.request("POST", "/api/v1/matters", body=body, cookies=False,
-                                   headers={"Authorization": "Bearer " + KEY,
-                                            "Content-Type": "application/json"})
-                    if r.status == 201:
-                        number = json.loads(r.text).get("number")
+                    r, number = submit_matter_api(cl, KEY, title, "切换期间提交：" + title)
                 else:
                     r, number, _ = submit_matter(cl, title)
                 status, retry = r.status, r.header("Retry-After")
@@ -230,7 +206,7 @@ try:
 
         @section("every acknowledged submission survived")
         def _():
-            new = "postgresql://postgres@127.0.0.1:%d/taizhang" % replica.port
+            new = replica.url(DBNAME)
             titles = [a[3] for a in rows]
             ledger = {}
             for i in range(0, len(titles), 500):
@@ -267,7 +243,7 @@ try:
                          " writes, %.2f s after the loss" % (label, first - writable,
                                                              first - killed))
             for srv in (A, B):
-                r = Client(Direct(srv), "monitor").get("/healthz")
+                r = Client(Front(srv), "monitor").get("/healthz")
                 check("%s: /healthz 200" % srv.label, r.status == 200, r.describe())
             last_ok = max((a[5] for a in acked if a[5] < killed), default=killed)
             first_ok = min((a[5] for a in acked if a[4] > killed), default=None)
