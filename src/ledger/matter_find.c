@@ -196,12 +196,25 @@ static const search_index *index_of(db *d, const matter_filter *f, uint32_t *one
 
 /* The index query for f's words (caller frees): the character itself for a
  * one-character query, else search_match's (on PostgreSQL, tsquery
- * literals); NULL when they hold nothing searchable. */
-static char *index_query(db *d, const matter_filter *f, uint32_t one_char)
+ * literals, the words as parsed for them kept in *sq, when not NULL, for
+ * the ranking: the caller frees it); NULL when they hold nothing
+ * searchable. */
+static char *index_query(db *d, const matter_filter *f, uint32_t one_char, search_query *sq)
 {
 	bool pg = db_is_postgres(d);
-	if (!one_char)
-		return pg ? search_pg_match(f->q) : search_match(f->q, f->public_only);
+	if (!one_char) {
+		if (!pg)
+			return search_match(f->q, f->public_only);
+		search_query words;
+		if (!search_query_parse(f->q, &words))
+			return NULL;
+		char *m = search_pg_tsquery(&words);
+		if (sq)
+			*sq = words;
+		else
+			search_query_free(&words);
+		return m;
+	}
 	char c[5] = "";
 	c[utf8_encode(one_char, c)] = '\0';
 	if (!pg)
@@ -213,16 +226,17 @@ static char *index_query(db *d, const matter_filter *f, uint32_t one_char)
 
 /* The conditions of f into *w (which the caller frees), the search words
  * first as match_cond with the index query bound; *match gets that query
- * (caller frees; NULL without q). LEDGER_OK, LEDGER_INVALID for a date that
- * is not YYYY-MM-DD, or LEDGER_NOT_FOUND when q holds nothing searchable
- * (so nothing matches); on either, nothing is allocated. */
+ * (caller frees; NULL without q), *sq (when not NULL) its parsed words on
+ * PostgreSQL (index_query). LEDGER_OK, LEDGER_INVALID for a date that is
+ * not YYYY-MM-DD, or LEDGER_NOT_FOUND when q holds nothing searchable (so
+ * nothing matches); on either, nothing is allocated. */
 static int filter_where(db *d, const matter_filter *f, const char *today, uint32_t one_char,
-			const char *match_cond, where *w, char **match)
+			const char *match_cond, where *w, char **match, search_query *sq)
 {
 	if ((!str_empty(f->from) && !calendar_date_valid(f->from)) ||
 	    (!str_empty(f->to) && !calendar_date_valid(f->to)))
 		return LEDGER_INVALID;
-	*match = str_empty(f->q) ? NULL : index_query(d, f, one_char);
+	*match = str_empty(f->q) ? NULL : index_query(d, f, one_char, sq);
 	if (!str_empty(f->q) && !*match)
 		return LEDGER_NOT_FOUND;
 	*w = (where){BUF_INIT, NULL, 0, 0};
@@ -289,42 +303,35 @@ static int read_page(db_stmt *q, const actor *who, const char *today, bool count
 	return r == DB_DONE ? LEDGER_OK : LEDGER_ERROR;
 }
 
-/* Read the matters ids[0..n) into out, in that order. */
+/* Read the matters ids[0..n) into out, in that order (PostgreSQL: the ids
+ * bound as one array, search_pg_id_array, and the rows ordered by their
+ * place in it). */
 static int read_ids(db *d, const actor *who, const char *today, const int64_t *ids, size_t n,
 		    matter_list *out)
 {
-	where w = {BUF_INIT, NULL, 0, 0};
-	cond_in(&w, "m.id", n);
-	for (size_t i = 0; i < n; i++)
-		arg_i(&w, ids[i]);
-	char *sql = str_printf("%s%s", matter_select_sql, buf_str(&w.sql));
-	db_stmt *q = db_query_args(d, sql, w.args, w.n);
+	char *list = search_pg_id_array(ids, n);
+	char *sql = str_printf("SELECT %s%s JOIN unnest(CAST(? AS bigint[])) WITH ORDINALITY"
+			       " AS p(id, place) ON p.id = m.id ORDER BY p.place",
+			       matter_columns_sql, matter_from_sql);
+	db_stmt *q = db_query(d, sql, "t", list);
 	int rc = q ? read_page(q, who, today, false, out, NULL) : LEDGER_ERROR;
 	db_done(q);
-	for (size_t i = 0; rc == LEDGER_OK && i < n && i < out->n; i++)
-		for (size_t j = i; j < out->n; j++)
-			if (out->items[j].id == ids[i]) {
-				matter t = out->items[i];
-				out->items[i] = out->items[j];
-				out->items[j] = t;
-				break;
-			}
 	free(sql);
-	free(w.args);
-	buf_free(&w.sql);
+	free(list);
 	return rc;
 }
 
 /* A search's page on PostgreSQL: search_pg_page ranks the candidates in C
- * as SQLite's statement (search_sql) ranks them, then the page's matters
- * are read whole; with counted, the total is the number of candidates. */
+ * as SQLite's statement (search_sql) ranks them (sq: the words, NULL for
+ * one character), then the page's matters are read whole; with counted,
+ * the total is the number of candidates. */
 static int pg_search_page(db *d, const actor *who, const matter_filter *f, const char *today,
-			  bool one_char, const char *from_where, const where *w, int limit,
-			  int offset, bool counted, matter_list *out)
+			  const search_query *sq, const char *from_where, const where *w,
+			  int limit, int offset, bool counted, matter_list *out)
 {
 	int64_t *ids = NULL, candidates = 0;
 	size_t n = 0;
-	int rc = search_pg_page(d, from_where, w->args, w->n, f->q, one_char, f->public_only,
+	int rc = search_pg_page(d, from_where, w->args, w->n, sq, f->public_only,
 				(int64_t)time(NULL), limit, offset, &ids, &n, &candidates);
 	if (rc == LEDGER_OK && counted)
 		out->total = candidates;
@@ -368,10 +375,11 @@ int matter_find(db *d, const actor *who, const matter_filter *f, const char *tod
 	if (!str_empty(f->q))
 		search_catch_up(d); /* failing (a read-only ledger), it searches what is indexed */
 	char *match = NULL;
+	search_query sq = {NULL, 0}; /* PostgreSQL's words, parsed once for the page */
 	where w;
 	uint32_t one_char;
 	const search_index *ix = index_of(d, f, &one_char);
-	int prep = filter_where(d, f, today, one_char, ix->page, &w, &match);
+	int prep = filter_where(d, f, today, one_char, ix->page, &w, &match, &sq);
 	if (prep != LEDGER_OK)
 		return prep == LEDGER_NOT_FOUND ? LEDGER_OK : prep;
 	/* Why CROSS JOIN: it makes the index drive, each hit then checked
@@ -394,8 +402,8 @@ int matter_find(db *d, const actor *who, const matter_filter *f, const char *tod
 	int limit = f->limit <= 0 ? 50 : f->limit > MATTER_FIND_MAX ? MATTER_FIND_MAX : f->limit;
 	int offset = f->offset < 0 ? 0 : f->offset;
 	int rc = match && db_is_postgres(d)
-			 ? pg_search_page(d, who, f, today, one_char != 0, from_where, &w, limit,
-					  offset, counted_with_page, out)
+			 ? pg_search_page(d, who, f, today, one_char ? NULL : &sq, from_where, &w,
+					  limit, offset, counted_with_page, out)
 			 : sql_page(d, who, f, today, ix, match != NULL, from_where, &w, cap, limit,
 				    offset, out);
 	if (out->total < 0)
@@ -409,6 +417,7 @@ int matter_find(db *d, const actor *who, const matter_filter *f, const char *tod
 			      : search_snippets(d, match, f->q, f->public_only, out->items, out->n);
 	free(from_where);
 	free(match);
+	search_query_free(&sq);
 	free(w.args);
 	buf_free(&w.sql);
 	if (rc != LEDGER_OK)
@@ -431,7 +440,7 @@ int matter_each(db *d, const actor *who, const matter_filter *f, const char *tod
 	where w;
 	uint32_t one_char;
 	const search_index *ix = index_of(d, f, &one_char);
-	int prep = filter_where(d, f, today, one_char, ix->walk, &w, &match);
+	int prep = filter_where(d, f, today, one_char, ix->walk, &w, &match, NULL);
 	if (prep != LEDGER_OK)
 		return prep == LEDGER_NOT_FOUND ? LEDGER_OK : prep;
 	cond(&w, "(m.created_at, m.id) > (?, ?)");

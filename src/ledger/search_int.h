@@ -72,20 +72,27 @@ char *search_pg_match(const char *q);
 char *search_pg_vector(const char *const *texts, size_t n, enum token_mode mode,
 		       int64_t *tokens);
 
-/* search_catch_up, search_rebuild and search_snippets on PostgreSQL. */
+/* search_catch_up (once it has found the queue not empty), search_rebuild
+ * and search_snippets on PostgreSQL. */
 int search_pg_catch_up(db *d);
 int search_pg_rebuild(db *d);
 int search_pg_snippets(db *d, const char *q, bool public_only, matter *items, size_t n);
 
 /* The page of a search on PostgreSQL. from_where (" FROM matter_search s
  * JOIN matters m ... WHERE ...", its nargs arguments in args) finds the
- * matches; the newest SEARCH_CANDIDATES + 1 of them (*candidates gets how
- * many) are ranked in C as SQLite ranks them (search_pg.c), or by recency
- * alone for a one-character query, and *ids gets the ids of the ranks
+ * matches of sq (the query as parsed for its tsquery); the newest
+ * SEARCH_CANDIDATES + 1 of them (*candidates gets how many) are ranked in
+ * C as SQLite ranks them (search_pg.c), or by recency alone for a
+ * one-character query (sq NULL), and *ids gets the ids of the ranks
  * offset .. offset + limit - 1 in order (*n of them; caller frees). */
-int search_pg_page(db *d, const char *from_where, const db_arg *args, int nargs, const char *q,
-		   bool one_char, bool public_only, int64_t now, int limit, int offset,
+int search_pg_page(db *d, const char *from_where, const db_arg *args, int nargs,
+		   const search_query *sq, bool public_only, int64_t now, int limit, int offset,
 		   int64_t **ids, size_t *n, int64_t *candidates);
+
+/* ids as a PostgreSQL array literal ("{3,1,2}"), to bind a list of any
+ * length as one parameter: one statement text, prepared once, for every
+ * page (an IN list would make one per length). Caller frees. */
+char *search_pg_id_array(const int64_t *ids, size_t n);
 
 /* bm25 as FTS5 computes it for one row: freq[i] is phrase i's hits
  * weighted by column, dl the row's tokens, avgdl the index's mean, idf[i]

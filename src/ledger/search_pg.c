@@ -102,22 +102,35 @@ static int put_vector_token(void *ctx, const char *tok, size_t len, size_t start
 	return 0;
 }
 
-char *search_pg_vector(const char *const *texts, size_t n, enum token_mode mode,
-		       int64_t *tokens)
+/* search_pg_vector, and in *head the length of what the first nhead texts
+ * make: the literal of those texts alone, since the texts are written in
+ * order and a token's position counts only the tokens before it. */
+static char *vector_and_head(const char *const *texts, size_t n, size_t nhead,
+			     enum token_mode mode, int64_t *tokens, size_t *head)
 {
 	buf b = BUF_INIT;
 	vector_walk v = {&b, mode != TOKENS_CHARS, 0, 0};
 	int64_t total = 0;
+	*head = 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *t = texts[i] ? texts[i] : "";
 		v.count = 0;
 		tokenize(t, strlen(t), mode, put_vector_token, &v);
 		total += v.count;
 		v.base += v.count + 1; /* a gap: no phrase runs from one text into the next */
+		if (i + 1 == nhead)
+			*head = b.len;
 	}
 	if (tokens)
 		*tokens = total;
 	return buf_steal(&b); /* "" for no token: the empty vector */
+}
+
+char *search_pg_vector(const char *const *texts, size_t n, enum token_mode mode,
+		       int64_t *tokens)
+{
+	size_t head;
+	return vector_and_head(texts, n, n, mode, tokens, &head);
 }
 
 /* ---- keeping the index ---- */
@@ -128,18 +141,21 @@ char *search_pg_vector(const char *const *texts, size_t n, enum token_mode mode,
 /* Matters indexed per transaction: a bound on what a retry redoes. */
 #define BATCH 200
 
-/* The queued matters, oldest first, their queue rows locked until the
- * transaction ends: skipping those another server is indexing, or
- * (waiting) waiting for it. */
+/* The queued matters, oldest first, with their texts and the tokens their
+ * row of the index counts now (NULL: none yet), their queue rows locked
+ * until the transaction ends: skipping those another server is indexing,
+ * or (waiting) waiting for it. */
 #define QUEUED_SQL(lock)                                                                 \
 	"SELECT q.matter_id, m.number, m.title, m.result, " NOTES("1") ","              \
-	" m.description, m.address, " NOTES("0")                                          \
+	" m.description, m.address, " NOTES("0") ", s.tokens"                             \
 	" FROM search_queue q JOIN matters m ON m.id = q.matter_id"                      \
+	" LEFT JOIN matter_search s ON s.matter_id = q.matter_id"                        \
 	" ORDER BY q.matter_id LIMIT " SEARCH_TEXT(BATCH) " FOR UPDATE OF q" lock
 
 typedef struct queued {
 	int64_t id;
 	char *text[SEARCH_COLUMNS];
+	int64_t old; /* tokens of its row in the index, -1 when it has none */
 } queued;
 
 typedef struct drain {
@@ -164,12 +180,16 @@ static const char upsert_sql[] =
 static int index_one(db *d, const queued *m, int64_t *rows, int64_t *tokens)
 {
 	const char *const *t = (const char *const *)m->text;
-	int64_t count = 0, old = db_scalar(d, -1, "SELECT tokens FROM matter_search"
-						  " WHERE matter_id = ?", "i", m->id);
-	char *pw = search_pg_vector(t, SEARCH_PUBLIC_COLUMNS, TOKENS_DOCUMENT, NULL);
-	char *w = search_pg_vector(t, SEARCH_COLUMNS, TOKENS_DOCUMENT, &count);
-	char *pc = search_pg_vector(t, SEARCH_PUBLIC_COLUMNS, TOKENS_CHARS, NULL);
-	char *c = search_pg_vector(t, SEARCH_COLUMNS, TOKENS_CHARS, NULL);
+	int64_t count = 0, old = m->old;
+	size_t head;
+	/* The public columns come first: their vectors are the heads of the
+	 * whole ones' literals, each text tokenized once. */
+	char *w = vector_and_head(t, SEARCH_COLUMNS, SEARCH_PUBLIC_COLUMNS, TOKENS_DOCUMENT,
+				  &count, &head);
+	char *pw = xstrndup(w, head);
+	char *c = vector_and_head(t, SEARCH_COLUMNS, SEARCH_PUBLIC_COLUMNS, TOKENS_CHARS, NULL,
+				  &head);
+	char *pc = xstrndup(c, head);
 	int r = db_exec(d, upsert_sql, "itttttttitttt", m->id, t[0], t[1], t[2], t[3], t[4], t[5],
 			t[6], count, pw, w, pc, c);
 	if (r == DB_DONE)
@@ -198,6 +218,7 @@ static int drain_tx(db *d, void *ctx)
 		v[n].id = db_int(q, 0);
 		for (int c = 0; c < SEARCH_COLUMNS; c++)
 			v[n].text[c] = xstrdup(db_text(q, c + 1) ? db_text(q, c + 1) : "");
+		v[n].old = db_is_null(q, SEARCH_COLUMNS + 1) ? -1 : db_int(q, SEARCH_COLUMNS + 1);
 		n++;
 	}
 	db_done(q);
@@ -225,8 +246,10 @@ static int drain_tx(db *d, void *ctx)
 
 int search_pg_catch_up(db *d)
 {
+	/* search_catch_up has found the queue not empty: look again only
+	 * after a round. */
 	for (int round = 0; round < ROUNDS; round++) {
-		if (!db_scalar(d, 0, "SELECT 1 FROM search_queue LIMIT 1", ""))
+		if (round > 0 && !db_scalar(d, 0, "SELECT 1 FROM search_queue LIMIT 1", ""))
 			return LEDGER_OK;
 		drain x = {false, 0};
 		if (db_transact(d, drain_tx, &x) < 0)
@@ -299,40 +322,43 @@ static int by_rank(const void *a, const void *b)
 	return x->id > y->id ? -1 : x->id < y->id;
 }
 
+/* The rows of the index that hold one phrase (bound as a tsquery). */
+#define PHRASE_ROWS(vector) \
+	", (SELECT count(*) FROM matter_search WHERE " vector " @@ CAST(? AS tsquery))"
+
 /* What bm25 needs besides the row: the index's mean length and each
  * phrase's IDF (1 for a lone phrase: a constant factor, not worth a count
- * of its rows). */
+ * of its rows). One statement: the totals, and each phrase's count of
+ * rows as a scalar subquery. */
 static int bm25_setup(db *d, const search_query *sq, bool public_only, double *avgdl, double *idf)
 {
-	int64_t rows = 0, tokens = 0;
-	db_stmt *q = db_query(d, "SELECT indexed, tokens FROM matter_search_totals", "");
+	size_t counted = sq->n > 1 ? sq->n : 0;
+	char **lit = xcalloc(counted + 1, sizeof *lit);
+	db_arg *args = xcalloc(counted + 1, sizeof *args);
+	buf sql = BUF_INIT;
+	buf_puts(&sql, "SELECT indexed, tokens");
+	for (size_t i = 0; i < counted; i++) {
+		search_query one = {&sq->ph[i], 1};
+		lit[i] = search_pg_tsquery(&one);
+		args[i] = (db_arg){.type = 't', .t = lit[i]};
+		buf_puts(&sql, public_only ? PHRASE_ROWS("public_words") : PHRASE_ROWS("words"));
+	}
+	buf_puts(&sql, " FROM matter_search_totals");
+	db_stmt *q = db_query_args(d, buf_str(&sql), args, (int)counted);
 	int r = db_step(q);
 	if (r == DB_ROW) {
-		rows = db_int(q, 0);
-		tokens = db_int(q, 1);
+		int64_t rows = db_int(q, 0), tokens = db_int(q, 1);
+		*avgdl = rows > 0 && tokens > 0 ? (double)tokens / (double)rows : 1.0;
+		for (size_t i = 0; i < sq->n; i++)
+			idf[i] = counted ? search_idf(rows, db_int(q, 2 + (int)i)) : 1.0;
 	}
 	db_done(q);
-	if (r != DB_ROW)
-		return LEDGER_ERROR;
-	*avgdl = rows > 0 && tokens > 0 ? (double)tokens / (double)rows : 1.0;
-	for (size_t i = 0; i < sq->n; i++) {
-		idf[i] = 1.0;
-		if (sq->n == 1)
-			continue;
-		search_query one = {&sq->ph[i], 1};
-		char *lit = search_pg_tsquery(&one);
-		int64_t hits = db_scalar(d, -1,
-					 public_only ? "SELECT count(*) FROM matter_search"
-						       " WHERE public_words @@ CAST(? AS tsquery)"
-						     : "SELECT count(*) FROM matter_search"
-						       " WHERE words @@ CAST(? AS tsquery)",
-					 "t", lit);
-		free(lit);
-		if (hits < 0)
-			return LEDGER_ERROR;
-		idf[i] = search_idf(rows, hits);
-	}
-	return LEDGER_OK;
+	for (size_t i = 0; i < counted; i++)
+		free(lit[i]);
+	free(lit);
+	free(args);
+	buf_free(&sql);
+	return r == DB_ROW ? LEDGER_OK : LEDGER_ERROR;
 }
 
 /* The bm25 score of the candidate row q (its tokens in column 2, its texts
@@ -351,18 +377,17 @@ static double row_bm25(db_stmt *q, int ncols, const search_query *sq, const doub
 	return search_bm25(freq, idf, sq->n, (double)db_int(q, 2), avgdl);
 }
 
-int search_pg_page(db *d, const char *from_where, const db_arg *args, int nargs, const char *q,
-		   bool one_char, bool public_only, int64_t now, int limit, int offset,
+int search_pg_page(db *d, const char *from_where, const db_arg *args, int nargs,
+		   const search_query *sq, bool public_only, int64_t now, int limit, int offset,
 		   int64_t **ids, size_t *n, int64_t *candidates)
 {
 	*ids = NULL;
 	*n = 0;
 	*candidates = 0;
-	search_query sq = {NULL, 0};
-	if (!one_char && !search_query_parse(q, &sq))
-		return LEDGER_OK;
-	double avgdl = 1.0, *idf = xcalloc(sq.n + 1, sizeof *idf), *freq = xcalloc(sq.n + 1,
-										     sizeof *freq);
+	bool one_char = sq == NULL;
+	size_t nph = sq ? sq->n : 0;
+	double avgdl = 1.0, *idf = xcalloc(nph + 1, sizeof *idf), *freq = xcalloc(nph + 1,
+										  sizeof *freq);
 	int ncols = public_only ? SEARCH_PUBLIC_COLUMNS : SEARCH_COLUMNS;
 	char *sql = one_char ? str_printf("SELECT m.id, m.created_at%s"
 					  " ORDER BY s.matter_id DESC LIMIT %d",
@@ -377,11 +402,11 @@ int search_pg_page(db *d, const char *from_where, const db_arg *args, int nargs,
 	size_t nv = 0;
 	snippet_text t = SNIPPET_TEXT_INIT;
 	snippet_hits h = SNIPPET_HITS_INIT;
-	int rc = one_char ? LEDGER_OK : bm25_setup(d, &sq, public_only, &avgdl, idf);
+	int rc = one_char ? LEDGER_OK : bm25_setup(d, sq, public_only, &avgdl, idf);
 	db_stmt *st = rc == LEDGER_OK ? db_query_args(d, sql, args, nargs) : NULL;
 	int r = st ? DB_DONE : DB_ERROR;
 	while (st && nv <= SEARCH_CANDIDATES && (r = db_step(st)) == DB_ROW) {
-		double score = one_char ? -1.0 : row_bm25(st, ncols, &sq, idf, avgdl, &t, &h, freq);
+		double score = one_char ? -1.0 : row_bm25(st, ncols, sq, idf, avgdl, &t, &h, freq);
 		v[nv].id = db_int(st, 0);
 		v[nv++].rank = search_rank(score, now, db_int(st, 1));
 	}
@@ -406,61 +431,74 @@ int search_pg_page(db *d, const char *from_where, const db_arg *args, int nargs,
 	free(sql);
 	free(idf);
 	free(freq);
-	search_query_free(&sq);
 	return rc;
 }
 
 /* ---- snippets ---- */
 
-/* The snippet of one matter whose seven texts q holds: for staff the best
- * passage of any column (the first of equals), for the public the first
- * of the preferred public columns that holds a hit (search_snippets). */
-static char *texts_snippet(db_stmt *q, const search_query *sq, bool public_only,
-			   snippet_text *t, snippet_hits *h)
+char *search_pg_id_array(const int64_t *ids, size_t n)
 {
-	int best = 0, best_col = -1, best_start = 0;
+	buf b = BUF_INIT;
+	buf_putc(&b, '{');
+	for (size_t i = 0; i < n; i++)
+		buf_printf(&b, "%s%lld", i ? "," : "", (long long)ids[i]);
+	buf_putc(&b, '}');
+	return buf_steal(&b);
+}
+
+/* The texts of a page's matters, in one statement whatever the page's
+ * length (their ids bound as one array, search_pg_id_array): each row the
+ * matter's place in the page (from 1), then its texts in the index's
+ * order, only the public columns (the first ones) for the public. */
+#define PAGE_TEXTS_SQL(more)                                                            \
+	"SELECT p.place, s.number, s.title, s.result, s.public_notes" more                 \
+	" FROM unnest(CAST(? AS bigint[])) WITH ORDINALITY AS p(id, place)"                \
+	" JOIN matter_search s ON s.matter_id = p.id"
+
+/* The snippet of the matter whose texts q holds (from column 1): for
+ * staff the best passage of any column (the first of equals), for the
+ * public the first of the preferred public columns that holds a hit
+ * (search_snippets). */
+static char *texts_snippet(db_stmt *q, const search_query *sq, bool public_only,
+			   snippet_best *b)
+{
 	size_t ncols = public_only ? ARRAY_LEN(search_public_snippet_columns) : SEARCH_COLUMNS;
-	for (size_t k = 0; k < ncols && !(public_only && best_col >= 0); k++) {
-		int c = public_only ? search_public_snippet_columns[k] : (int)k, start = 0;
-		const char *s = db_text(q, c);
-		snippet_text_read(t, s, s ? strlen(s) : 0);
-		snippet_find(t, sq->ph, sq->n, h);
-		int score = snippet_window(t, h, sq->ph, sq->n, &start);
-		if (score > best) {
-			best = score;
-			best_col = c;
-			best_start = start;
-		}
+	for (size_t k = 0; k < ncols; k++) {
+		int c = public_only ? search_public_snippet_columns[k] : (int)k;
+		const char *s = db_text(q, 1 + c);
+		if (snippet_best_offer(b, s, s ? strlen(s) : 0, sq->ph, sq->n) > 0 && public_only)
+			break;
 	}
-	if (best_col < 0)
-		return NULL;
-	const char *s = db_text(q, best_col);
-	snippet_text_read(t, s, strlen(s));
-	snippet_find(t, sq->ph, sq->n, h);
-	return snippet_render(t, h, sq->ph, best_start, SEARCH_MARK_OPEN, SEARCH_MARK_CLOSE);
+	return snippet_best_take(b, sq->ph, SEARCH_MARK_OPEN, SEARCH_MARK_CLOSE);
 }
 
 int search_pg_snippets(db *d, const char *q, bool public_only, matter *items, size_t n)
 {
 	search_query sq;
-	if (!search_query_parse(q, &sq))
+	if (n == 0 || !search_query_parse(q, &sq))
 		return LEDGER_OK;
-	snippet_text t = SNIPPET_TEXT_INIT;
-	snippet_hits h = SNIPPET_HITS_INIT;
-	int rc = LEDGER_OK;
-	for (size_t i = 0; i < n && rc == LEDGER_OK; i++) {
-		db_stmt *st = db_query(d, search_texts_sql(d), "i", items[i].id);
-		int r = db_step(st);
-		if (r == DB_ROW) {
-			free(items[i].snippet);
-			items[i].snippet = texts_snippet(st, &sq, public_only, &t, &h);
-		}
-		db_done(st);
-		if (r != DB_ROW && r != DB_DONE)
-			rc = LEDGER_ERROR;
+	int64_t *ids = xmalloc(n * sizeof *ids);
+	for (size_t i = 0; i < n; i++)
+		ids[i] = items[i].id;
+	char *list = search_pg_id_array(ids, n);
+	snippet_best b = SNIPPET_BEST_INIT;
+	db_stmt *st = db_query(d, public_only ? PAGE_TEXTS_SQL("")
+					      : PAGE_TEXTS_SQL(", s.description, s.address,"
+							       " s.internal_notes"),
+			       "t", list);
+	int r;
+	while ((r = db_step(st)) == DB_ROW) {
+		int64_t place = db_int(st, 0);
+		if (place < 1 || place > (int64_t)n)
+			continue;
+		matter *m = &items[place - 1];
+		free(m->snippet);
+		m->snippet = texts_snippet(st, &sq, public_only, &b);
 	}
-	snippet_text_free(&t);
-	snippet_hits_free(&h);
+	db_done(st);
+	snippet_best_free(&b);
+	free(list);
+	free(ids);
 	search_query_free(&sq);
-	return rc;
+	return r == DB_DONE ? LEDGER_OK : LEDGER_ERROR;
 }

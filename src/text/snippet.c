@@ -230,10 +230,10 @@ static void run_next(run_iter *r)
  * past it: overlapping tokens). */
 static void copy_to(buf *b, const snippet_text *t, size_t *copied, size_t to)
 {
-	if (to > *copied)
+	if (to > *copied) {
 		buf_append(b, t->s + *copied, to - *copied);
-	if (to > *copied)
 		*copied = to;
+	}
 }
 
 char *snippet_render(const snippet_text *t, const snippet_hits *h, const snippet_phrase *ph,
@@ -282,18 +282,46 @@ char *snippet_render(const snippet_text *t, const snippet_hits *h, const snippet
 	return buf_steal(&b);
 }
 
+int snippet_best_offer(snippet_best *b, const char *s, size_t n, const snippet_phrase *ph,
+		       size_t nph)
+{
+	int next = 1 - b->kept, start = 0;
+	snippet_text_read(&b->text[next], s, n);
+	snippet_find(&b->text[next], ph, nph, &b->hits[next]);
+	int score = snippet_window(&b->text[next], &b->hits[next], ph, nph, &start);
+	if (score > b->score) {
+		b->kept = next;
+		b->score = score;
+		b->start = start;
+	}
+	return score;
+}
+
+char *snippet_best_take(snippet_best *b, const snippet_phrase *ph, const char *open,
+			const char *close)
+{
+	char *out = b->score > 0 ? snippet_render(&b->text[b->kept], &b->hits[b->kept], ph,
+						  b->start, open, close)
+				 : NULL;
+	b->score = b->start = 0;
+	return out;
+}
+
+void snippet_best_free(snippet_best *b)
+{
+	for (int i = 0; i < 2; i++) {
+		snippet_text_free(&b->text[i]);
+		snippet_hits_free(&b->hits[i]);
+	}
+	memset(b, 0, sizeof *b);
+}
+
 char *snippet_of_tokens(const char *s, size_t n, const snippet_phrase *ph, size_t nph,
 			const char *open, const char *close)
 {
-	snippet_text t = SNIPPET_TEXT_INIT;
-	snippet_hits h = SNIPPET_HITS_INIT;
-	snippet_text_read(&t, s, n);
-	snippet_find(&t, ph, nph, &h);
-	int start = 0;
-	char *out = snippet_window(&t, &h, ph, nph, &start) > 0
-			    ? snippet_render(&t, &h, ph, start, open, close)
-			    : NULL;
-	snippet_hits_free(&h);
-	snippet_text_free(&t);
+	snippet_best b = SNIPPET_BEST_INIT;
+	snippet_best_offer(&b, s, n, ph, nph);
+	char *out = snippet_best_take(&b, ph, open, close);
+	snippet_best_free(&b);
 	return out;
 }

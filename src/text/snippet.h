@@ -100,6 +100,35 @@ int snippet_window(const snippet_text *t, const snippet_hits *h, const snippet_p
 char *snippet_render(const snippet_text *t, const snippet_hits *h, const snippet_phrase *ph,
 		     int start, const char *open, const char *close);
 
+/* The best passage of several texts (a matter's columns), offered one by
+ * one: each is read and scored once, and the best so far (the first of
+ * equals) is kept with its tokens and hits, so it need not be read again
+ * to be rendered. Two texts' worth of memory, reused from one matter to
+ * the next. */
+typedef struct snippet_best {
+	snippet_text text[2]; /* the best so far and the one being read */
+	snippet_hits hits[2];
+	int kept;             /* which of the two holds the best */
+	int score, start;     /* its snippet_window score (0: none yet) and start */
+} snippet_best;
+
+#define SNIPPET_BEST_INIT {{SNIPPET_TEXT_INIT, SNIPPET_TEXT_INIT}, \
+			   {SNIPPET_HITS_INIT, SNIPPET_HITS_INIT}, 0, 0, 0}
+
+/* Read s[0..n) (kept, not copied: it must stay valid until the passage is
+ * taken) and score its best passage for the nph phrases; it becomes b's
+ * best if it scores higher than the best so far. Returns its score (0:
+ * none of the phrases stands in it). */
+int snippet_best_offer(snippet_best *b, const char *s, size_t n, const snippet_phrase *ph,
+		       size_t nph);
+
+/* The best passage offered since the last take, marked (snippet_render),
+ * or NULL when none held a phrase; b is then ready for the next texts.
+ * Caller frees. */
+char *snippet_best_take(snippet_best *b, const snippet_phrase *ph, const char *open,
+			const char *close);
+void snippet_best_free(snippet_best *b);
+
 /* All of the above for one text: its best passage marked, or NULL when
  * none of the phrases stands in it. Caller frees. */
 char *snippet_of_tokens(const char *s, size_t n, const snippet_phrase *ph, size_t nph,

@@ -63,15 +63,16 @@ static void test_no_hit(void **state)
 
 /* ---- search by words ---- */
 
-/* A phrase of the given tokens (the caller's strings). */
-static snippet_phrase phrase(char **tok, size_t n, bool prefix)
+/* The passage of text for the n phrases (snippet_of_tokens, hits in
+ * brackets) is want; NULL: there is none. */
+static void expect_words(const char *text, const snippet_phrase *ph, size_t n, const char *want)
 {
-	return (snippet_phrase){tok, n, prefix};
-}
-
-static char *words(const char *s, const snippet_phrase *ph, size_t n)
-{
-	return snippet_of_tokens(s, strlen(s), ph, n, "[", "]");
+	char *s = snippet_of_tokens(text, strlen(text), ph, n, "[", "]");
+	if (want)
+		assert_string_equal(s, want);
+	else
+		assert_null(s);
+	free(s);
 }
 
 /* A short text: all of it, the phrase marked from its first character to
@@ -79,12 +80,9 @@ static char *words(const char *s, const snippet_phrase *ph, size_t n)
 static void test_words_short(void **state)
 {
 	char *t[] = {"路灯", "灯不", "不亮"};
-	snippet_phrase p = phrase(t, 3, false);
-	char *s = words("小区路燈不亮，路灯不亮", &p, 1);
-	assert_string_equal(s, "小区[路燈不亮]，[路灯不亮]");
-	free(s);
-	s = words("路灯坏了", &p, 1);
-	assert_null(s); /* not every token of the phrase */
+	snippet_phrase p = {t, 3, false};
+	expect_words("小区路燈不亮，路灯不亮", &p, 1, "小区[路燈不亮]，[路灯不亮]");
+	expect_words("路灯坏了", &p, 1, NULL); /* not every token of the phrase */
 }
 
 /* A long text: 16 tokens centred on the hit, an ellipsis at each end; a
@@ -92,14 +90,11 @@ static void test_words_short(void **state)
 static void test_words_window(void **state)
 {
 	char *t[] = {"水井"};
-	snippet_phrase p = phrase(t, 1, false);
-	char *s = words("一二三四五六七八九十甲乙丙丁戊己庚辛壬癸子丑寅卯水井辰巳午未申酉戌亥天地玄黄"
-			"宇宙洪荒", &p, 1);
-	assert_string_equal(s, "…辛壬癸子丑寅卯[水井]辰巳午未申酉戌亥…");
-	free(s);
-	s = words("一二三四五六七八九十甲乙丙丁水井戊己庚辛壬癸子丑寅卯辰巳午未申酉", &p, 1);
-	assert_string_equal(s, "一二三四五六七八九十甲乙丙丁[水井]戊…");
-	free(s);
+	snippet_phrase p = {t, 1, false};
+	expect_words("一二三四五六七八九十甲乙丙丁戊己庚辛壬癸子丑寅卯水井辰巳午未申酉戌亥天地玄黄"
+		     "宇宙洪荒", &p, 1, "…辛壬癸子丑寅卯[水井]辰巳午未申酉戌亥…");
+	expect_words("一二三四五六七八九十甲乙丙丁水井戊己庚辛壬癸子丑寅卯辰巳午未申酉", &p, 1,
+		     "一二三四五六七八九十甲乙丙丁[水井]戊…");
 }
 
 /* A lone last character is a prefix: 井 finds 井盖 and the 井 that ends a
@@ -107,15 +102,11 @@ static void test_words_window(void **state)
 static void test_words_prefix_and_runs(void **state)
 {
 	char *t1[] = {"井"};
-	snippet_phrase p = phrase(t1, 1, true);
-	char *s = words("井盖坏了，门口一口井", &p, 1);
-	assert_string_equal(s, "[井盖]坏了，门口一口[井]");
-	free(s);
+	snippet_phrase p = {t1, 1, true};
+	expect_words("井盖坏了，门口一口井", &p, 1, "[井盖]坏了，门口一口[井]");
 	char *a[] = {"井盖"}, *b[] = {"盖坏"};
-	snippet_phrase two[2] = {phrase(a, 1, false), phrase(b, 1, false)};
-	s = words("井盖坏了", two, 2);
-	assert_string_equal(s, "[井盖坏]了");
-	free(s);
+	snippet_phrase two[2] = {{a, 1, false}, {b, 1, false}};
+	expect_words("井盖坏了", two, 2, "[井盖坏]了");
 }
 
 /* A passage may start at a sentence (after ". " or ": ") rather than be
@@ -123,11 +114,10 @@ static void test_words_prefix_and_runs(void **state)
 static void test_words_sentence(void **state)
 {
 	char *t[] = {"water"};
-	snippet_phrase p = phrase(t, 1, false);
-	char *s = words("a b c d e f g h i j k l m n o p q r. the water is cold and "
-			"the pipe is old s t u v w x y z", &p, 1);
-	assert_string_equal(s, "…the [water] is cold and the pipe is old s t u v w x y…");
-	free(s);
+	snippet_phrase p = {t, 1, false};
+	expect_words("a b c d e f g h i j k l m n o p q r. the water is cold and "
+		     "the pipe is old s t u v w x y z", &p, 1,
+		     "…the [water] is cold and the pipe is old s t u v w x y…");
 }
 
 int main(void)
